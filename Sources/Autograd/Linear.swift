@@ -1,0 +1,32 @@
+/// y = x·W + b, with W stored as [in, out] so the forward pass is one matmul
+/// without a transpose.
+public final class Linear: Module {
+  public let weight: Tensor
+  public let bias: Tensor
+
+  /// Initialised like PyTorch's `nn.Linear`: U(−1/√in, 1/√in) for both, or
+  /// N(0, std²) weights and zero bias when `weightStd` is given.
+  public init(_ inFeatures: Int, _ outFeatures: Int, weightStd: Double? = nil, rng: inout SplitMix64) {
+    let bound = 1 / Double(inFeatures).squareRoot()
+    if let weightStd {
+      weight = .randn([inFeatures, outFeatures], std: weightStd, rng: &rng, requiresGrad: true)
+      bias = .zeros([outFeatures], requiresGrad: true)
+    } else {
+      weight = .uniform([inFeatures, outFeatures], low: -bound, high: bound, rng: &rng, requiresGrad: true)
+      bias = .uniform([outFeatures], low: -bound, high: bound, rng: &rng, requiresGrad: true)
+    }
+  }
+
+  public func forward(_ input: Tensor) throws -> Tensor {
+    guard input.rank == 2, input.shape[1] == weight.shape[0] else {
+      throw TensorError.shapeMismatch(
+        op: "Linear", lhs: input.shape, rhs: weight.shape,
+        detail: "input must be [batch, \(weight.shape[0])]")
+    }
+    return try input.matmul(weight) + bias
+  }
+
+  public func namedParameters() -> [(name: String, tensor: Tensor)] {
+    [("weight", weight), ("bias", bias)]
+  }
+}

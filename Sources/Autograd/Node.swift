@@ -1,0 +1,53 @@
+/// How a recorded tensor was made: its inputs and its local backward rule.
+///
+/// The backward rule takes the gradient flowing into the output and returns
+/// one gradient per input (`nil` where an input needs none). It captures the
+/// inputs' values, never the output tensor itself, so no reference cycle
+/// forms (minitorch's `backward(ctx, d_output)` shape).
+final class Node {
+  let op: String
+  private(set) var inputs: [Tensor]
+  let backward: ([Double]) -> [[Double]?]
+  private let bytes: Int
+  private let meter: MemoryMeter
+
+  init(op: String, inputs: [Tensor], bytes: Int, backward: @escaping ([Double]) -> [[Double]?]) throws {
+    let meter = MemoryMeter.current
+    try meter.allocate(bytes, op: op)
+    self.op = op
+    self.inputs = inputs
+    self.bytes = bytes
+    self.meter = meter
+    self.backward = backward
+  }
+
+  /// Frees a long chain without recursion: a naive release of a 10,000-step
+  /// graph would call `deinit` 10,000 frames deep and overflow the stack.
+  deinit {
+    meter.release(bytes)
+    var pending = inputs
+    inputs = []
+    while var tensor = pending.popLast() {
+      if isKnownUniquelyReferenced(&tensor), let node = tensor.node {
+        pending.append(contentsOf: node.inputs)
+        node.inputs = []
+      }
+    }
+  }
+}
+
+extension Tensor {
+  /// Makes the output of an operation, recording it when gradients are on
+  /// and an input requires them.
+  static func record(
+    _ data: [Double], shape: [Int], op: String, inputs: [Tensor],
+    backward: @escaping ([Double]) -> [[Double]?]
+  ) throws -> Tensor {
+    let out = Tensor(data, shape: shape)
+    if GradMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) {
+      out.node = try Node(op: op, inputs: inputs, bytes: data.count * MemoryLayout<Double>.stride, backward: backward)
+      out.requiresGrad = true
+    }
+    return out
+  }
+}
