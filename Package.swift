@@ -35,6 +35,29 @@ let optimized: [SwiftSetting] =
   ? [.unsafeFlags(["-O", "-target-cpu", "haswell"]), .define("WORKBOOK_FMA")]
   : [.unsafeFlags(["-O"])]
 
+// MARK: - Exercises
+
+/// The exercise folders, shared by Exercises/ (the student's code) and
+/// Solutions/ (the reference), each built as its own module.
+let exerciseFolders = [
+  "ex1-norm-clipping", "ex2-value-clipping", "ex3-gradient-accumulation", "ex4-accumulation-and-clipping",
+]
+
+/// ExerciseN from Exercises/, SolutionN from Solutions/: same files, same
+/// API. Exercise 4 calls exercise 1's `clipGradNorm`, so it depends on it.
+let exerciseTargets: [Target] = exerciseFolders.enumerated().flatMap { index, folder -> [Target] in
+  let number = index + 1
+  let engine: [Target.Dependency] = ["Autograd", "Datasets"]
+  return [
+    .target(
+      name: "Exercise\(number)", dependencies: engine + (number == 4 ? ["Exercise1"] : []),
+      path: "Exercises/\(folder)", exclude: ["README.md"]),
+    .target(
+      name: "Solution\(number)", dependencies: engine + (number == 4 ? ["Solution1"] : []),
+      path: "Solutions/\(folder)"),
+  ]
+}
+
 // MARK: - Package
 
 let package = Package(
@@ -50,9 +73,23 @@ let package = Package(
     // Terminal and SVG line charts, tables.
     .target(name: "Charts", swiftSettings: optimized),
 
+    // The graders: checks, the answer key, mistake diagnosis, isolation.
+    .target(name: "Grading", dependencies: ["Autograd", "Datasets"], swiftSettings: optimized),
+    // The exercises and solutions as `WorkbookCode` values for the graders;
+    // the one target that knows whether the solutions are being graded.
+    .target(
+      name: "Implementations",
+      dependencies: ["Grading"] + (1...4).flatMap { ["Exercise\($0)", "Solution\($0)"] }.map { .target(name: $0) },
+      swiftSettings: gradeSolutions ? [.define("WORKBOOK_SOLUTIONS")] : []),
+
     .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Autograd"]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
-  ],
+    // What a student runs: every check of every exercise on their code.
+    .testTarget(name: "ExerciseTests", dependencies: ["Grading", "Implementations"]),
+    // The graders' own proof: wrong implementations fail with the right
+    // diagnosis, correct variants and the reference pass, stubs fail.
+    .testTarget(name: "GradingTests", dependencies: ["Grading", "Implementations", "Autograd", "Datasets"]),
+  ] + exerciseTargets,
   swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,100 @@
+// Exercise 1: gradient clipping by norm
+//
+// Now and then a batch produces a gradient hundreds of times larger than
+// usual: in a recurrent network, backpropagation through time multiplies the
+// gradient by the recurrent weights once per step, and a gain a little above
+// 1 becomes enormous after fifty steps. One such step can throw the weights
+// so far that the loss turns into NaN.
+//
+// Clipping by norm caps the length of the gradient before the optimizer uses
+// it. "The gradient" here means every parameter's gradient taken together,
+// as if laid end to end in one long vector. If that vector is longer than
+// `maxNorm`, every entry is scaled by the same factor, so the direction of
+// the step is kept and only its length shrinks.
+//
+// You will write the three pieces PyTorch users call every day:
+// `gradNorm`, `clipGradNorm` (PyTorch's `clip_grad_norm_`) and a training
+// step that clips at the right moment. The guide, README.md beside this
+// file, walks through each step; `swift run workbook hint ex1` gives hints.
+//
+// Grade this exercise:  swift test --filter Exercise1
+// See it work:          swift run workbook run ex1
+
+import Autograd
+import Datasets
+
+// MARK: - Example
+
+/// One ordinary training step, without clipping: the loop every exercise
+/// builds on.
+///
+/// `zeroGrad()` first, because `backward()` adds into `.grad`; then the
+/// forward pass, the loss, `backward()` to fill every parameter's `.grad`,
+/// and `step()` to move the parameters against it.
+///
+/// - Returns: the loss of this batch, before the step.
+public func trainStepWithoutClipping(
+  model: any Module, optimizer: any Optimizer, batch: Batch, lossFunction: LossFunction
+) throws -> Double {
+  optimizer.zeroGrad()
+  let loss = try lossFunction(model(batch.inputs), batch.targets)
+  try loss.backward()
+  optimizer.step()
+  return loss.item()
+}
+
+// MARK: - To implement
+
+/// The norm of all the gradients together, as if every parameter's `.grad`
+/// were laid end to end in one vector.
+///
+/// Parameters whose `grad` is `nil` take no part (PyTorch skips them too).
+/// With no gradients at all, the norm is 0.
+///
+/// - Parameters:
+///   - parameters: the tensors whose gradients are measured.
+///   - normType: 2 for the Euclidean length √(Σ g²), `.infinity` for the
+///     largest |g|, or any other p > 0 for (Σ |g|ᵖ)^(1/p).
+/// - Returns: the total norm.
+/// - Throws: `WorkbookError.invalidArgument` if `normType` is not positive.
+public func gradNorm(_ parameters: [Tensor], normType: Double = 2) throws -> Double {
+  // TODO(ex1): combine every parameter's gradient into one norm.
+  throw WorkbookError.notImplemented(exercise: 1, function: "gradNorm")
+}
+
+/// Scales all gradients together so their total norm is at most `maxNorm`,
+/// like PyTorch's `torch.nn.utils.clip_grad_norm_`.
+///
+/// Every gradient is multiplied by the same factor,
+/// `min(1, maxNorm / (totalNorm + 1e-6))`, so the direction is kept.
+///
+/// - Parameters:
+///   - parameters: the tensors whose gradients are clipped in place.
+///   - maxNorm: the largest total norm allowed; must be ≥ 0.
+///   - normType: as in `gradNorm`.
+///   - errorIfNonfinite: throw instead of clipping when the total norm is
+///     NaN or infinite.
+/// - Returns: the total norm *before* clipping, the number worth logging.
+/// - Throws: `WorkbookError.invalidArgument` for a negative `maxNorm` or a
+///   bad `normType`; `WorkbookError.nonFiniteNorm` when asked to.
+@discardableResult
+public func clipGradNorm(
+  _ parameters: [Tensor], maxNorm: Double, normType: Double = 2, errorIfNonfinite: Bool = false
+) throws -> Double {
+  // TODO(ex1): measure the total norm, then scale every gradient by one factor.
+  throw WorkbookError.notImplemented(exercise: 1, function: "clipGradNorm")
+}
+
+/// One training step with gradient clipping by norm.
+///
+/// Like `trainStepWithoutClipping`, with the gradient clipped to `maxNorm`
+/// at the one moment it makes sense.
+///
+/// - Returns: the batch's loss and the total gradient norm before clipping.
+/// - Throws: what the model, the loss or `clipGradNorm` throw.
+public func trainStep(
+  model: any Module, optimizer: any Optimizer, batch: Batch, lossFunction: LossFunction, maxNorm: Double
+) throws -> StepRecord {
+  // TODO(ex1): zero the gradients, forward, backward, clip, step.
+  throw WorkbookError.notImplemented(exercise: 1, function: "trainStep")
+}

@@ -1,0 +1,103 @@
+// Exercise 2: gradient clipping by value
+//
+// Clipping by value is the blunt cousin of clipping by norm: every single
+// gradient entry is clamped into [-clipValue, clipValue] on its own. It is
+// simple and puts a hard bound on each entry, but because each entry is cut
+// independently, the clipped gradient can point in a different direction
+// from the original one. Norm clipping never does that.
+//
+// You will write `clipGradValue` (PyTorch's `clip_grad_value_`), a training
+// step that uses it, and a small 2-D experiment that shows the difference
+// between the two kinds of clipping in numbers. The guide, README.md beside
+// this file, explains each step; `swift run workbook hint ex2` gives hints.
+//
+// The reference solution. Grade it:  WORKBOOK_SOLUTIONS=1 swift test --filter Exercise2
+// See it work:          swift run workbook run ex2
+
+import Autograd
+import Datasets
+import Foundation
+
+// MARK: - Example
+
+/// The Euclidean length of a vector, √(Σ vᵢ²). The 2-D experiment below
+/// needs it for both the length and the angle.
+public func length(_ vector: [Double]) -> Double {
+  vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
+}
+
+// MARK: - To implement
+
+/// Clamps every gradient entry into [-clipValue, clipValue], in place, like
+/// PyTorch's `torch.nn.utils.clip_grad_value_`.
+///
+/// Parameters whose `grad` is `nil` are skipped. An entry at exactly ±clipValue
+/// stays as it is; ±infinity becomes ±clipValue; NaN stays NaN.
+///
+/// - Parameters:
+///   - parameters: the tensors whose gradients are clipped.
+///   - clipValue: the largest |entry| allowed; must be ≥ 0.
+/// - Throws: `WorkbookError.invalidArgument` for a negative `clipValue`.
+public func clipGradValue(_ parameters: [Tensor], clipValue: Double) throws {
+  guard clipValue >= 0 else {
+    throw WorkbookError.invalidArgument(function: "clipGradValue", detail: "clipValue must be ≥ 0, got \(clipValue)")
+  }
+  for p in parameters {
+    guard let g = p.grad else { continue }
+    // Each entry on its own: no entry knows about the others, which is why
+    // the direction can change. (max/min keep NaN as NaN.)
+    g.data = g.data.map { v in v.isNaN ? v : min(max(v, -clipValue), clipValue) }
+  }
+}
+
+/// One training step with gradient clipping by value.
+///
+/// - Returns: the batch's loss, before the step.
+/// - Throws: what the model, the loss or `clipGradValue` throw.
+public func trainStep(
+  model: any Module, optimizer: any Optimizer, batch: Batch, lossFunction: LossFunction, clipValue: Double
+) throws -> Double {
+  optimizer.zeroGrad()
+  let loss = try lossFunction(model(batch.inputs), batch.targets)
+  try loss.backward()
+  // Same place as norm clipping: between backward() and step().
+  try clipGradValue(model.parameters(), clipValue: clipValue)
+  optimizer.step()
+  return loss.item()
+}
+
+/// Clips one 2-D vector both ways and reports what each did to its
+/// direction: the exercise's Challenge, in numbers. `ClipComparison`
+/// (in the engine, beside `StepRecord`) holds the vectors and the angles.
+///
+/// - Parameters:
+///   - vector: exactly two numbers, e.g. `[3, 4]`.
+///   - maxNorm: the norm threshold, ≥ 0.
+///   - clipValue: the value threshold, ≥ 0.
+/// - Throws: `WorkbookError.invalidArgument` if `vector` does not have two
+///   entries or a threshold is negative.
+public func compareClipping(_ vector: [Double], maxNorm: Double, clipValue: Double) throws -> ClipComparison {
+  guard vector.count == 2 else {
+    throw WorkbookError.invalidArgument(function: "compareClipping", detail: "the vector must have 2 entries, got \(vector.count)")
+  }
+  guard maxNorm >= 0, clipValue >= 0 else {
+    throw WorkbookError.invalidArgument(
+      function: "compareClipping", detail: "thresholds must be ≥ 0, got maxNorm \(maxNorm) and clipValue \(clipValue)")
+  }
+  // By norm: one factor for both entries, as clipGradNorm does.
+  let factor = min(1, maxNorm / (length(vector) + 1e-6))
+  let byNorm = vector.map { $0 * factor }
+  // By value: each entry clamped on its own.
+  let byValue = vector.map { min(max($0, -clipValue), clipValue) }
+  // The angle from the dot product: cos θ = a·b / (|a| |b|), clamped to
+  // [-1, 1] against rounding.
+  func angle(_ a: [Double], _ b: [Double]) -> Double {
+    let lengths = length(a) * length(b)
+    guard lengths > 0 else { return 0 }
+    let cosine = (a[0] * b[0] + a[1] * b[1]) / lengths
+    return acos(min(1, max(-1, cosine))) * 180 / Double.pi
+  }
+  return ClipComparison(
+    original: vector, byNorm: byNorm, byValue: byValue,
+    angleByNormDegrees: angle(vector, byNorm), angleByValueDegrees: angle(vector, byValue))
+}

@@ -1,0 +1,93 @@
+// Exercise 3: gradient accumulation with loss scaling
+//
+// A large batch gives a steadier gradient, but the forward pass has to keep
+// every intermediate result until backward() has used it, and that memory
+// grows with the batch. Gradient accumulation trains on the large batch
+// without holding it all at once: run several small micro-batches one after
+// another, let backward() add their gradients up in `.grad`, and take one
+// optimizer step at the end.
+//
+// Done right, the step is *exactly* the step one large batch would take.
+// Two details decide whether it is: when the gradients are zeroed and
+// stepped, and how each micro-batch's loss is scaled before backward().
+//
+// The guide, README.md beside this file, explains each step;
+// `swift run workbook hint ex3` gives hints.
+//
+// The reference solution. Grade it:  WORKBOOK_SOLUTIONS=1 swift test --filter Exercise3
+// See it work:          swift run workbook run ex3
+
+import Autograd
+import Datasets
+
+// MARK: - Example
+
+/// The large-batch step that accumulation must reproduce: one forward and
+/// one backward pass over the whole batch, then one step.
+///
+/// - Returns: the batch's mean loss, before the step.
+public func trainOnWholeBatch(
+  model: any Module, optimizer: any Optimizer, batch: Batch, lossFunction: LossFunction
+) throws -> Double {
+  optimizer.zeroGrad()
+  let loss = try lossFunction(model(batch.inputs), batch.targets)
+  try loss.backward()
+  optimizer.step()
+  return loss.item()
+}
+
+// MARK: - To implement
+
+/// Trains on `microBatches`, taking one optimizer step per window of
+/// `accumulationSteps` consecutive micro-batches.
+///
+/// Each step must equal the step `trainOnWholeBatch` would take on the
+/// window's micro-batches joined into one batch: every sample counts as
+/// much as it would there, also when micro-batches have different sizes.
+/// When the micro-batches do not fill whole windows, the last, shorter
+/// window is still trained on. `lossFunction` returns the mean loss of the
+/// batch it is given.
+///
+/// - Parameters:
+///   - model: the model to train.
+///   - optimizer: the optimizer over the model's parameters.
+///   - microBatches: the micro-batches, in order.
+///   - accumulationSteps: micro-batches per optimizer step; at least 1.
+///   - lossFunction: e.g. `{ try mse($0, $1) }`.
+/// - Returns: one loss per optimizer step: the window's mean loss over its
+///   samples (what the whole-batch step would report).
+/// - Throws: `WorkbookError.invalidArgument` if `accumulationSteps` < 1;
+///   what the model or the loss throw.
+public func trainWithAccumulation(
+  model: any Module, optimizer: any Optimizer, microBatches: [Batch],
+  accumulationSteps: Int, lossFunction: LossFunction
+) throws -> [Double] {
+  guard accumulationSteps >= 1 else {
+    throw WorkbookError.invalidArgument(
+      function: "trainWithAccumulation", detail: "accumulationSteps must be at least 1, got \(accumulationSteps)")
+  }
+  var losses: [Double] = []
+  // Start from clean gradients: backward() adds to whatever is there.
+  optimizer.zeroGrad()
+  for start in stride(from: 0, to: microBatches.count, by: accumulationSteps) {
+    // The last window may hold fewer micro-batches; it is trained on all the same.
+    let window = microBatches[start..<min(start + accumulationSteps, microBatches.count)]
+    let windowSamples = window.reduce(0) { $0 + $1.count }
+    var windowLoss = 0.0
+    for batch in window {
+      let loss = try lossFunction(model(batch.inputs), batch.targets)
+      // The loss is a mean over this micro-batch. Weighting it by the
+      // micro-batch's share of the window's samples makes the accumulated
+      // gradient the mean over the whole window: every sample counts once,
+      // whatever the sizes. (With equal sizes the weight is 1 / steps.)
+      let weight = Double(batch.count) / Double(windowSamples)
+      try (loss * weight).backward()
+      windowLoss += loss.item() * weight
+    }
+    // One step per window, then clear the gradients for the next window.
+    optimizer.step()
+    optimizer.zeroGrad()
+    losses.append(windowLoss)
+  }
+  return losses
+}

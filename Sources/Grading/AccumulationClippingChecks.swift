@@ -1,0 +1,133 @@
+import Autograd
+import Datasets
+
+/// Exercise 4's checks: accumulate, clip once, step — the large batch's
+/// clipped step.
+enum AccumulationClippingChecks {
+  static let seeds: [UInt64] = [21, 22, 23]
+
+  static func judge(_ code: AccumulationClippingCode, _ scenario: AccumulationScenario) throws {
+    try checkClipGradNormFromExercise1(code)
+    let run = try runAccumulation(scenario) { model, optimizer, batches, loss in
+      _ = try code.trainWithAccumulationAndClipping(model, optimizer, batches, scenario.steps, loss, scenario.maxNorm!)
+    }
+    try judgeAccumulation(run)
+  }
+
+  /// The scenario with `maxNorm` set to `fraction` of the first window's
+  /// large-batch gradient norm, so clipping is known to be on (< 1) or off (> 1).
+  static func clipped(_ scenario: AccumulationScenario, fraction: Double) throws -> AccumulationScenario {
+    var scenario = scenario
+    let batches = try scenario.problem.microBatches(sizes: scenario.sizes, seed: scenario.seed)
+    let first = scenario.windows[0].map { batches[$0] }
+    let g = try scenario.problem.largeBatchGradient(at: scenario.problem.initialState, on: first).grad
+    scenario.maxNorm = fraction * norm(g)
+    return scenario
+  }
+
+  static func scenarioCheck(
+    _ id: String, _ title: String, fraction: Double = 0.3, _ make: @escaping (UInt64) -> AccumulationScenario
+  ) -> Check<AccumulationClippingCode> {
+    Check(id, title) { code in
+      for seed in seeds { try judge(code, clipped(make(seed), fraction: fraction)) }
+    }
+  }
+
+  /// Exercise 4 calls the student's exercise-1 `clipGradNorm`; a bug there
+  /// would show here as a wrong step, so it is named first.
+  static func checkClipGradNormFromExercise1(_ code: AccumulationClippingCode) throws {
+    var rng = SplitMix64(seed: 99)
+    let params = [Tensor.randn([3, 4], rng: &rng), Tensor.randn([5], rng: &rng)]
+    for p in params { p.grad = Tensor.randn(p.shape, std: 2, rng: &rng) }
+    let before = params.map { $0.grad!.data }
+    let expected = Oracle.clipByNorm(before, maxNorm: 1)
+    let total = try code.clipGradNorm(params, 1, 2, false)
+    let after = params.map { $0.grad!.data }
+    guard relativeDistance(after, expected) <= 1e-12, abs(total - Oracle.totalNorm(before)) <= 1e-12 * total else {
+      throw Finding(
+        "Exercise 4 calls clipGradNorm from exercise 1, and that clipGradNorm does not clip correctly yet: "
+          + "fix exercise 1 first (swift test --filter Exercise1).")
+    }
+  }
+
+  static let all: [Check<AccumulationClippingCode>] = [
+    Check("uses-exercise1-clipping", "The clipGradNorm from exercise 1 that this exercise calls is correct") {
+      try checkClipGradNormFromExercise1($0)
+    },
+    scenarioCheck("window-of-one", "With accumulationSteps 1, each step is an ordinary clipped step") {
+      AccumulationScenario(problem: .regression(seed: $0), sizes: [6, 6, 6], steps: 1, seed: $0)
+    },
+    scenarioCheck("one-window", "One window of 4 micro-batches takes the large batch's clipped step") {
+      AccumulationScenario(problem: .regression(seed: $0), sizes: [5, 5, 5, 5], steps: 4, seed: $0)
+    },
+    scenarioCheck(
+      "below-threshold", "When the accumulated norm is under maxNorm, the step is not clipped", fraction: 1.5
+    ) {
+      AccumulationScenario(problem: .regression(seed: $0), sizes: [5, 5, 5, 5], steps: 4, seed: $0)
+    },
+    scenarioCheck("several-windows", "Three windows in a row are each clipped once and stepped") {
+      AccumulationScenario(problem: .classifier(seed: $0), sizes: Array(repeating: 4, count: 9), steps: 3, seed: $0)
+    },
+    scenarioCheck("unequal-micro-batches", "Unequal micro-batches are weighted by size before clipping") {
+      AccumulationScenario(problem: .regression(seed: $0), sizes: [5, 3, 8, 2, 7, 1], steps: 3, seed: $0)
+    },
+    scenarioCheck("partial-last-window", "A last, shorter window is stepped and clipped as its own large batch") {
+      AccumulationScenario(problem: .classifier(seed: $0), sizes: Array(repeating: 4, count: 10), steps: 4, seed: $0)
+    },
+    scenarioCheck("recurrent-model", "An exploding RNN accumulated and clipped gives the large batch's step") {
+      AccumulationScenario(problem: .recurrent(seed: $0), sizes: [3, 3, 3, 3], steps: 2, seed: $0)
+    },
+    Check("records", "Each record holds the window's mean loss and its norm before clipping") { code in
+      for seed in seeds {
+        let scenario = try clipped(
+          AccumulationScenario(problem: .regression(seed: seed), sizes: [3, 5, 4, 2, 6], steps: 2, seed: seed),
+          fraction: 0.3)
+        var records: [StepRecord] = []
+        let run = try runAccumulation(scenario) { model, optimizer, batches, loss in
+          records = try code.trainWithAccumulationAndClipping(
+            model, optimizer, batches, scenario.steps, loss, scenario.maxNorm!)
+        }
+        let expected = try expectedTrajectory(scenario, batches: run.batches)
+        try expectLosses(records.map(\.loss), expected.losses, scenario: scenario)
+        let norms = records.map(\.gradNorm)
+        if relativeDistance(norms, expected.norms) > 1e-9 {
+          let clippedNorms = expected.norms.map { min($0, scenario.maxNorm!) }
+          if relativeDistance(norms, clippedNorms) <= 1e-6 {
+            throw Finding(
+              "The records' gradNorm values \(norms.map { fixed($0) }) are the norms after clipping; report the norm "
+                + "before clipping, \(expected.norms.map { fixed($0) }). [\(scenario.description)]",
+              mistake: .returnsClippedNorm)
+          }
+          throw Finding(
+            "The records' gradNorm values \(norms.map { fixed($0) }) should be the accumulated gradients' norms "
+              + "before clipping, \(expected.norms.map { fixed($0) }). [\(scenario.description)]")
+        }
+      }
+    },
+    Check("invalid-arguments", "accumulationSteps below 1 or a negative maxNorm throws invalidArgument") { code in
+      let problem = Problem.regression(seed: 1)
+      let batches = try problem.microBatches(sizes: [4, 4], seed: 1)
+      for (steps, maxNorm) in [(0, 1.0), (-1, 1.0), (2, -0.5)] {
+        let model = problem.makeModel()
+        try expectInvalidArgument("trainWithAccumulationAndClipping(accumulationSteps: \(steps), maxNorm: \(maxNorm))") {
+          _ = try code.trainWithAccumulationAndClipping(
+            model, SGD(model.parameters(), lr: 0.1), batches, steps, problem.lossFunction, maxNorm)
+        }
+      }
+    },
+    Check("training", "Clipping keeps an exploding RNN finite while it trains with accumulation") { code in
+      let problem = Problem.recurrent(seed: 7, hidden: 16)
+      let batches = try problem.microBatches(sizes: Array(repeating: 8, count: 80), seed: 7)
+      let model = problem.makeModel()
+      let records = try code.trainWithAccumulationAndClipping(
+        model, SGD(model.parameters(), lr: 0.5), batches, 4, problem.lossFunction, 1.0)
+      guard records.count == 20, records.allSatisfy({ $0.loss.isFinite && $0.gradNorm.isFinite }),
+        records.contains(where: { $0.gradNorm > 1 }), records.last!.loss < records.first!.loss
+      else {
+        throw Finding(
+          "20 clipped steps of an exploding RNN should stay finite, clip at least once and lower the loss; the "
+            + "records were \(records.map { "(\(fixed($0.loss, 3)), \(fixed($0.gradNorm, 3)))" }).")
+      }
+    },
+  ]
+}

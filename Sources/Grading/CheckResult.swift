@@ -1,0 +1,67 @@
+import Foundation
+
+/// The outcome of one check on one implementation.
+public struct CheckResult: Codable, Sendable, Equatable {
+  public enum Status: String, Codable, Sendable {
+    case passed
+    case failed
+    /// The code threw `WorkbookError.notImplemented`: a stub not filled in.
+    case notImplemented
+    /// The code stopped the process (index out of range, force unwrap…).
+    case crashed
+    /// The code did not finish within the time limit (an endless loop?).
+    case timedOut
+  }
+
+  public var exercise: Exercise
+  public var check: String
+  public var title: String
+  public var status: Status
+  /// What was seen and, on failure, what it most likely means.
+  public var message: String
+  /// The recognised mistake, when the numbers match one.
+  public var mistake: Mistake?
+  /// Where the guide explains it.
+  public var guide: GuideReference?
+
+  public init(
+    exercise: Exercise, check: String, title: String, status: Status, message: String,
+    mistake: Mistake? = nil, guide: GuideReference? = nil
+  ) {
+    self.exercise = exercise
+    self.check = check
+    self.title = title
+    self.status = status
+    self.message = message
+    self.mistake = mistake
+    self.guide = guide
+  }
+
+  public var passed: Bool { status == .passed }
+}
+
+/// Every check of one exercise.
+public struct ExerciseReport: Codable, Sendable, Equatable {
+  public enum State: String, Codable, Sendable {
+    case passed
+    case failing
+    /// Every check met an unfilled stub.
+    case notStarted = "not started"
+  }
+
+  public var exercise: Exercise
+  public var results: [CheckResult]
+
+  public init(exercise: Exercise, results: [CheckResult]) {
+    self.exercise = exercise
+    self.results = results
+  }
+
+  public var passedCount: Int { results.filter(\.passed).count }
+
+  public var state: State {
+    if !results.isEmpty && results.allSatisfy(\.passed) { return .passed }
+    if !results.isEmpty && results.allSatisfy({ $0.status == .notImplemented }) { return .notStarted }
+    return .failing
+  }
+}

@@ -1,0 +1,86 @@
+import Autograd
+import Datasets
+
+/// Parameters with seeded gradients, for the clipping checks.
+struct GradientCase {
+  var parameters: [Tensor]
+  /// The gradients as planted; `nil` for a parameter left without one.
+  var grads: [[Double]?]
+
+  /// A few parameters of different shapes whose total L2 gradient norm is
+  /// `norm` exactly (up to rounding); `withoutGrad` adds one with no gradient.
+  static func random(seed: UInt64, norm target: Double, withoutGrad: Bool = true) -> GradientCase {
+    var rng = SplitMix64(seed: seed)
+    let shapes = [[3, 4], [4], [2, 3]]
+    var raw = shapes.map { shape in (0..<shape.reduce(1, *)).map { _ in rng.normal() } }
+    let current = norm(raw)
+    raw = raw.map { $0.map { $0 * target / current } }
+    var parameters = zip(shapes, raw).map { shape, g -> Tensor in
+      let p = Tensor.randn(shape, rng: &rng, requiresGrad: true)
+      p.grad = Tensor(g, shape: shape)
+      return p
+    }
+    var grads: [[Double]?] = raw
+    if withoutGrad {
+      parameters.insert(Tensor.randn([2, 2], rng: &rng, requiresGrad: true), at: 1)
+      grads.insert(nil, at: 1)
+    }
+    return GradientCase(parameters: parameters, grads: grads)
+  }
+
+  /// Parameters with exactly these gradients.
+  static func exact(_ grads: [[Double]?]) -> GradientCase {
+    GradientCase(
+      parameters: grads.map { g in
+        let p = Tensor.zeros([g?.count ?? 2], requiresGrad: true)
+        if let g { p.grad = Tensor(g) }
+        return p
+      },
+      grads: grads)
+  }
+
+  /// The planted gradients that exist, in order.
+  var present: Values { grads.compactMap { $0 } }
+
+  /// The gradients now, after the student's code ran (nil stays nil).
+  var current: [[Double]?] { parameters.map { $0.grad?.data } }
+
+  /// Checks parameters without a gradient kept none, and returns the rest.
+  func currentPresent(_ function: String) throws -> Values {
+    for (p, g) in zip(parameters, grads) where g == nil && p.grad != nil {
+      throw Finding("\(function) gave a gradient to a parameter that had none; skip parameters whose grad is nil.")
+    }
+    return parameters.compactMap { $0.grad?.data }
+  }
+}
+
+/// The training-step checks' setting: a small model, one batch, planted
+/// stale gradients, and a recording optimizer.
+struct StepScenario {
+  var problem: Problem
+  var batch: Batch
+  var model: any Module
+  var log: EventLog
+  var optimizer: RecordingSGD
+  var stale: Values
+  var initial: Values
+
+  init(problem: Problem, seed: UInt64) throws {
+    self.problem = problem
+    batch = try problem.microBatches(sizes: [16], seed: seed)[0]
+    model = problem.makeModel()
+    initial = values(of: model)
+    stale = plantStaleGradients(model, seed: seed)
+    log = EventLog()
+    optimizer = RecordingSGD(model.parameters(), lr: problem.learningRate, log: log)
+  }
+
+  /// The one step's gradient as the optimizer saw it.
+  func singleStep(_ function: String) throws -> Values {
+    let steps = log.steps.steps
+    guard steps.count == 1 else {
+      throw Finding("\(function) called optimizer.step() \(steps.count) times; one training step is one step().")
+    }
+    return steps[0].grads
+  }
+}

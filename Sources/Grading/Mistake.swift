@@ -1,0 +1,93 @@
+/// The mistakes the graders recognise by their numerical signature.
+///
+/// Each one has a heading in its exercise guide's "Common mistakes" section;
+/// a failing check names the mistake and points at that heading's line, so
+/// the student reads the explanation right where it is written.
+public enum Mistake: String, Codable, CaseIterable, Sendable {
+  // Accumulation (exercises 3 and 4).
+  case lossNotDivided
+  case zeroGradInsideWindow
+  case stepEveryMicroBatch
+  case noZeroGradAfterStep
+  case stepOffByOne
+  case partialWindowDropped
+  case partialWindowDividedBySteps
+  case meanOfMicroBatchMeans
+  // Clipping with accumulation (exercise 4).
+  case clipEachMicroBatch
+  case clipAtWrongTime
+  // Norm clipping (exercise 1).
+  case perParameterNorm
+  case valueClipInsteadOfNorm
+  case normClipInsteadOfValue
+  case returnsClippedNorm
+  case scalesUpSmallGradients
+  case missingEpsilon
+  case missingSquareRoot
+  case noZeroGradBeforeBackward
+
+  /// The number used in the course's list of classic mistakes, where it has one.
+  public var number: Int? {
+    switch self {
+    case .lossNotDivided: return 1
+    case .zeroGradInsideWindow: return 2
+    case .stepEveryMicroBatch: return 3
+    case .noZeroGradAfterStep: return 4
+    case .stepOffByOne: return 5
+    case .partialWindowDropped: return 6
+    case .partialWindowDividedBySteps: return 7
+    case .meanOfMicroBatchMeans: return 8
+    case .clipEachMicroBatch: return 9
+    case .clipAtWrongTime: return 10
+    case .perParameterNorm: return 11
+    case .valueClipInsteadOfNorm, .normClipInsteadOfValue: return 12
+    case .returnsClippedNorm: return 13
+    case .scalesUpSmallGradients: return 14
+    case .missingEpsilon, .missingSquareRoot, .noZeroGradBeforeBackward: return nil
+    }
+  }
+
+  /// The heading of the guide section that explains it (without the `###`).
+  public var heading: String {
+    switch self {
+    case .lossNotDivided: return "The loss is not divided"
+    case .zeroGradInsideWindow: return "zeroGrad inside the window"
+    case .stepEveryMicroBatch: return "A step after every micro-batch"
+    case .noZeroGradAfterStep: return "No zeroGrad after the step"
+    case .stepOffByOne: return "The step is off by one micro-batch"
+    case .partialWindowDropped: return "The last, shorter window is dropped"
+    case .partialWindowDividedBySteps: return "The last window is divided by the full step count"
+    case .meanOfMicroBatchMeans: return "The mean of micro-batch means"
+    case .clipEachMicroBatch: return "Clipping each micro-batch"
+    case .clipAtWrongTime: return "Clipping at the wrong moment"
+    case .perParameterNorm: return "A norm per parameter instead of one global norm"
+    case .valueClipInsteadOfNorm: return "Clamping values instead of scaling by the norm"
+    case .normClipInsteadOfValue: return "Scaling by the norm instead of clamping values"
+    case .returnsClippedNorm: return "Returning the norm after clipping"
+    case .scalesUpSmallGradients: return "Scaling small gradients up"
+    case .missingEpsilon: return "The 1e-6 is missing"
+    case .missingSquareRoot: return "The square root is missing"
+    case .noZeroGradBeforeBackward: return "Stale gradients from the previous step"
+    }
+  }
+
+  /// The exercise whose guide explains it.
+  public var guide: Exercise {
+    switch self {
+    case .lossNotDivided, .zeroGradInsideWindow, .stepEveryMicroBatch, .noZeroGradAfterStep, .stepOffByOne,
+      .partialWindowDropped, .partialWindowDividedBySteps, .meanOfMicroBatchMeans:
+      return .ex3
+    case .clipEachMicroBatch, .clipAtWrongTime: return .ex4
+    case .normClipInsteadOfValue: return .ex2
+    case .perParameterNorm, .valueClipInsteadOfNorm, .returnsClippedNorm, .scalesUpSmallGradients, .missingEpsilon,
+      .missingSquareRoot, .noZeroGradBeforeBackward:
+      return .ex1
+    }
+  }
+
+  /// "mistake 8, “The mean of micro-batch means”"
+  public var label: String {
+    let name = "“\(heading)”"
+    return number.map { "mistake \($0), \(name)" } ?? "the mistake \(name)"
+  }
+}

@@ -1,0 +1,234 @@
+import Autograd
+import Datasets
+import Foundation
+
+/// Exercise 1's checks: global norm, clip_grad_norm_ and the clipped step.
+enum NormClippingChecks {
+  static let seeds: [UInt64] = [1, 2, 3, 4, 5]
+
+  /// What common wrong norms give for these gradients.
+  static func wrongNorms(_ grads: Values) -> [(Mistake?, String, Double)] {
+    let perParameter = grads.map { g in g.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+    let squares = flat(grads).reduce(0) { $0 + $1 * $1 }
+    return [
+      (.missingSquareRoot, "the sum of squares without its square root", squares),
+      (.perParameterNorm, "the largest single parameter's norm", perParameter.max() ?? 0),
+      (.perParameterNorm, "the sum of the per-parameter norms", perParameter.reduce(0, +)),
+      (.perParameterNorm, "the first parameter's norm only", perParameter.first ?? 0),
+      (.perParameterNorm, "the last parameter's norm only", perParameter.last ?? 0),
+    ]
+  }
+
+  static func expectNorm(_ got: Double, _ expected: Double, _ what: String, grads: Values) throws {
+    if abs(got - expected) <= 1e-12 * max(1, abs(expected)) { return }
+    for (mistake, description, value) in wrongNorms(grads)
+    where abs(value - expected) > 1e-9 * expected && abs(got - value) <= 1e-9 * max(1, abs(value)) {
+      throw Finding("\(what) returned \(got), which is \(description); the total norm is \(expected).", mistake: mistake)
+    }
+    throw Finding("\(what) returned \(got); the total norm of all gradients together is \(expected).")
+  }
+
+  /// Runs clipGradNorm on `gradients` and compares everything with PyTorch's rule.
+  static func expectClip(
+    _ code: NormClippingCode, _ gradients: GradientCase, maxNorm: Double, normType: Double = 2, situation: String
+  ) throws {
+    let before = gradients.present
+    let total = Oracle.totalNorm(before, normType: normType)
+    let expected = Oracle.clipByNorm(before, maxNorm: maxNorm, normType: normType)
+    let call = "clipGradNorm(maxNorm: \(fixed(maxNorm)), normType: \(normType)) on gradients of norm \(fixed(total)) (\(situation))"
+    let returned = try code.clipGradNorm(gradients.parameters, maxNorm, normType, false)
+    let after = try gradients.currentPresent("clipGradNorm")
+    let distance = relativeDistance(after, expected)
+    if distance > 1e-12 {
+      let signatures: [(Mistake?, String, Values)] = [
+        (.scalesUpSmallGradients, "every gradient was scaled to have norm maxNorm, also when it was smaller",
+          scale(before, maxNorm / total)),
+        (.missingEpsilon, "the factor was maxNorm / norm, without the + 1e-6 PyTorch adds", total > maxNorm ? scale(before, maxNorm / total) : before),
+        (nil, "the gradients were left as they were", before),
+        (.valueClipInsteadOfNorm, "each entry was clamped to ±maxNorm instead", Oracle.clipByValue(before, maxNorm)),
+        (.perParameterNorm, "each parameter was clipped by its own norm", before.map { flat(Oracle.clipByNorm([$0], maxNorm: maxNorm, normType: normType)) }),
+      ]
+      for (mistake, description, values) in signatures
+      where relativeDistance(values, expected) > 1e-12 && relativeDistance(after, values) <= 1e-9 {
+        var message = "After \(call), the gradients are what you get when \(description)."
+        if mistake == nil, abs(total - maxNorm) < 1e-9 {
+          message += " At exactly maxNorm PyTorch still multiplies by maxNorm / (norm + 1e-6) ≈ 0.999999: always multiply by min(1, maxNorm / (norm + 1e-6))."
+        }
+        throw Finding(message, mistake: mistake)
+      }
+      throw Finding("After \(call), the gradients differ from PyTorch's clip_grad_norm_ by \(sci(distance)) (relative; allowed 1e-12).")
+    }
+    if !(abs(returned - total) <= 1e-12 * max(1, total)) {
+      let clippedNorm = Oracle.totalNorm(expected, normType: normType)
+      if abs(clippedNorm - total) > 1e-9 * total, abs(returned - clippedNorm) <= 1e-9 * max(1, clippedNorm) {
+        throw Finding(
+          "\(call) returned \(returned), the norm after clipping; return the norm before clipping, \(total).",
+          mistake: .returnsClippedNorm)
+      }
+      throw Finding("\(call) returned \(returned); it should return the total norm before clipping, \(total).")
+    }
+  }
+
+  static let all: [Check<NormClippingCode>] = [
+    Check("l2-norm", "gradNorm is the L2 norm of all gradients laid end to end") { code in
+      for seed in seeds {
+        let gradients = GradientCase.random(seed: seed, norm: Double(seed) * 1.7)
+        let got = try code.gradNorm(gradients.parameters, 2)
+        try expectNorm(got, Oracle.totalNorm(gradients.present), "gradNorm (seed \(seed))", grads: gradients.present)
+      }
+    },
+    Check("infinity-norm", "gradNorm with normType .infinity is the largest |gradient entry|") { code in
+      for seed in seeds {
+        let gradients = GradientCase.random(seed: seed, norm: 3)
+        let got = try code.gradNorm(gradients.parameters, .infinity)
+        let expected = Oracle.totalNorm(gradients.present, normType: .infinity)
+        guard abs(got - expected) <= 1e-12 * expected else {
+          let l2 = Oracle.totalNorm(gradients.present)
+          throw Finding(
+            "gradNorm(normType: .infinity) returned \(got)\(abs(got - l2) < 1e-9 * l2 ? ", the L2 norm" : ""); "
+              + "the infinity norm is the largest |entry| over all gradients, \(expected).")
+        }
+      }
+    },
+    Check("p-norm", "gradNorm with normType 1 is the sum of |gradient entries|") { code in
+      let gradients = GradientCase.random(seed: 8, norm: 2)
+      let got = try code.gradNorm(gradients.parameters, 1)
+      let expected = Oracle.totalNorm(gradients.present, normType: 1)
+      guard abs(got - expected) <= 1e-12 * expected else {
+        throw Finding("gradNorm(normType: 1) returned \(got); the 1-norm is Σ|g| = \(expected).")
+      }
+    },
+    Check("missing-gradients", "Parameters without a gradient are skipped, and none at all gives 0") { code in
+      let none = GradientCase.exact([nil, nil])
+      let zero = try code.gradNorm(none.parameters, 2)
+      guard zero == 0 else { throw Finding("gradNorm of parameters that have no gradient returned \(zero), not 0.") }
+      let empty = try code.gradNorm([], 2)
+      guard empty == 0 else { throw Finding("gradNorm([]) returned \(empty), not 0.") }
+      let some = GradientCase.exact([[3, 4], nil, [12]])
+      let got = try code.gradNorm(some.parameters, 2)
+      guard abs(got - 13) <= 1e-12 else {
+        throw Finding("gradNorm of gradients [3, 4], none, [12] returned \(got), not 13.")
+      }
+    },
+    Check("clip-above-threshold", "clipGradNorm scales a gradient above maxNorm down by one common factor") { code in
+      for seed in seeds {
+        try expectClip(code, .random(seed: seed, norm: 10 * Double(seed)), maxNorm: 1.5, situation: "above maxNorm, seed \(seed)")
+      }
+    },
+    Check("clip-below-threshold", "clipGradNorm leaves a gradient below maxNorm unchanged") { code in
+      for seed in seeds {
+        try expectClip(code, .random(seed: seed, norm: 0.2), maxNorm: 1, situation: "below maxNorm, seed \(seed)")
+      }
+    },
+    Check("clip-at-threshold", "clipGradNorm at exactly maxNorm multiplies by maxNorm / (norm + 1e-6)") { code in
+      try expectClip(code, .exact([[3, 4], [12]]), maxNorm: 13, situation: "exactly maxNorm")
+    },
+    Check("zero-gradient", "clipGradNorm on an all-zero gradient leaves zeros and returns 0") { code in
+      let gradients = GradientCase.exact([[0, 0, 0], [0]])
+      let returned = try code.clipGradNorm(gradients.parameters, 1, 2, false)
+      let after = flat(try gradients.currentPresent("clipGradNorm"))
+      guard after.allSatisfy({ $0 == 0 }), returned == 0 else {
+        throw Finding(
+          "clipGradNorm on zero gradients gave \(after) and returned \(returned); expected zeros and 0. "
+            + "Dividing by a zero norm gives NaN: that is what the 1e-6 in maxNorm / (norm + 1e-6) prevents.",
+          mistake: after.contains(where: \.isNaN) ? .missingEpsilon : nil)
+      }
+    },
+    Check("huge-component", "One huge entry scales every gradient down, keeping the direction") { code in
+      var gradients = GradientCase.random(seed: 6, norm: 1)
+      gradients.parameters[0].grad!.data[5] = 1e12
+      gradients.grads[0]![5] = 1e12
+      try expectClip(code, gradients, maxNorm: 1, situation: "one entry is 1e12")
+    },
+    Check("infinity-norm-clipping", "clipGradNorm with normType .infinity uses the largest entry") { code in
+      for seed in seeds.prefix(3) {
+        try expectClip(code, .random(seed: seed, norm: 20), maxNorm: 0.5, normType: .infinity, situation: "seed \(seed)")
+      }
+    },
+    Check("non-finite", "A NaN or infinite norm throws nonFiniteNorm when asked, and is returned otherwise") { code in
+      for bad in [Double.nan, .infinity] {
+        let gradients = GradientCase.exact([[1, bad], [2]])
+        do {
+          _ = try code.clipGradNorm(gradients.parameters, 1, 2, true)
+          throw Finding("clipGradNorm(errorIfNonfinite: true) on a gradient containing \(bad) returned normally; it should throw WorkbookError.nonFiniteNorm.")
+        } catch WorkbookError.nonFiniteNorm {
+        } catch let error as WorkbookError {
+          if case .notImplemented = error { throw error }
+          throw Finding("clipGradNorm(errorIfNonfinite: true) on a gradient containing \(bad) threw \(error), not nonFiniteNorm.")
+        }
+        let quiet = GradientCase.exact([[1, bad], [2]])
+        let returned = try code.clipGradNorm(quiet.parameters, 1, 2, false)
+        guard !returned.isFinite else {
+          throw Finding("clipGradNorm(errorIfNonfinite: false) on a gradient containing \(bad) returned \(returned); it should return the non-finite norm so the caller can see it.")
+        }
+      }
+    },
+    Check("invalid-arguments", "A negative maxNorm or a non-positive normType throws invalidArgument") { code in
+      let gradients = GradientCase.exact([[1, 2]])
+      try expectInvalidArgument("clipGradNorm(maxNorm: -1)") { _ = try code.clipGradNorm(gradients.parameters, -1, 2, false) }
+      try expectInvalidArgument("clipGradNorm(normType: 0)") { _ = try code.clipGradNorm(gradients.parameters, 1, 0, false) }
+      try expectInvalidArgument("gradNorm(normType: -2)") { _ = try code.gradNorm(gradients.parameters, -2) }
+    },
+    Check("train-step", "trainStep clips between backward() and step(), and reports the loss and the norm before clipping") {
+      code in
+      for seed in seeds.prefix(3) {
+        let problem = Problem.recurrent(seed: seed)
+        let scenario = try StepScenario(problem: problem, seed: seed)
+        let (loss, g) = try problem.gradient(at: scenario.initial, on: scenario.batch)
+        let maxNorm = 0.25 * norm(g)
+        let record = try code.trainStep(scenario.model, scenario.optimizer, scenario.batch, problem.lossFunction, maxNorm)
+        let applied = try scenario.singleStep("trainStep")
+        let expected = Oracle.clipByNorm(g, maxNorm: maxNorm)
+        if relativeDistance(applied, expected) > 1e-12 {
+          let signatures: [(Mistake?, String, Values)] = [
+            (.clipAtWrongTime, "step() used the unclipped gradient: clip after backward() and before step()", g),
+            (.noZeroGradBeforeBackward, "the gradient left over from an earlier step was added in: call zeroGrad() before backward()",
+              Oracle.clipByNorm(add(g, scenario.stale), maxNorm: maxNorm)),
+            (.noZeroGradBeforeBackward, "the gradient left over from an earlier step was added in, and nothing was clipped", add(g, scenario.stale)),
+            (.valueClipInsteadOfNorm, "each entry was clamped to ±maxNorm instead of scaling by the norm", Oracle.clipByValue(g, maxNorm)),
+          ]
+          for (mistake, description, values) in signatures where relativeDistance(applied, values) <= 1e-9 {
+            throw Finding("In trainStep, \(description). [\(problem.name)]", mistake: mistake)
+          }
+          throw Finding("In trainStep, the gradient step() used differs from the clipped gradient by \(sci(relativeDistance(applied, expected))) (relative). [\(problem.name)]")
+        }
+        guard abs(record.loss - loss) <= 1e-12 * abs(loss) else {
+          throw Finding("trainStep returned loss \(record.loss); the batch's loss before the step is \(loss).")
+        }
+        guard abs(record.gradNorm - norm(g)) <= 1e-10 * norm(g) else {
+          let returnedClipped = abs(record.gradNorm - maxNorm) <= 1e-6 * maxNorm
+          throw Finding(
+            "trainStep reported gradNorm \(record.gradNorm); the norm before clipping is \(norm(g)).",
+            mistake: returnedClipped ? .returnsClippedNorm : nil)
+        }
+      }
+    },
+    Check("training", "Clipped training of an exploding RNN stays finite and learns") { code in
+      try expectStableTraining(
+        "trainStep with maxNorm 1",
+        step: { model, optimizer, batch, loss in try code.trainStep(model, optimizer, batch, loss, 1).loss })
+    },
+  ]
+}
+
+/// Trains an exploding RNN (recurrent gain 1.5, lr 0.1) for 60 steps with
+/// `step`; the losses must stay finite and end lower than they start.
+func expectStableTraining(
+  _ what: String, step: (any Module, any Optimizer, Batch, @escaping LossFunction) throws -> Double
+) throws {
+  let problem = Problem.recurrent(seed: 4, hidden: 16)
+  var rng = SplitMix64(seed: 4)
+  let data = try Dataset.addingProblem(count: 32 * 60, length: 6, rng: &rng)
+  let loader = try DataLoader(data, batchSize: 32, seed: 4)
+  let model = problem.makeModel()
+  let optimizer = SGD(model.parameters(), lr: 0.1)
+  var losses: [Double] = []
+  for batch in loader.batches(epoch: 0) { losses.append(try step(model, optimizer, batch, problem.lossFunction)) }
+  let head = losses.prefix(5).reduce(0, +) / 5, tail = losses.suffix(5).reduce(0, +) / 5
+  guard losses.allSatisfy(\.isFinite), tail < head else {
+    throw Finding(
+      "Training an exploding RNN for 60 steps with \(what): mean loss of the first 5 steps \(fixed(head, 3)), "
+        + "of the last 5 \(fixed(tail, 3))\(losses.allSatisfy(\.isFinite) ? "" : ", and the loss became non-finite"). "
+        + "It should stay finite and go down.")
+  }
+}

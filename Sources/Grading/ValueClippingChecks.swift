@@ -1,0 +1,109 @@
+import Autograd
+import Datasets
+import Foundation
+
+/// Exercise 2's checks: clip_grad_value_, the step, and the 2-D comparison.
+enum ValueClippingChecks {
+  static func expectClamp(_ code: ValueClippingCode, _ gradients: GradientCase, clipValue: Double, situation: String) throws {
+    let before = gradients.present
+    let expected = Oracle.clipByValue(before, clipValue)
+    try code.clipGradValue(gradients.parameters, clipValue)
+    let after = try gradients.currentPresent("clipGradValue")
+    guard relativeDistance(after, expected) > 0 else { return }
+    let signatures: [(Mistake?, String, Values)] = [
+      (.normClipInsteadOfValue, "the whole gradient was scaled to norm clipValue instead of clamping each entry",
+        Oracle.clipByNorm(before, maxNorm: clipValue)),
+      (nil, "only entries above +clipValue were clamped; entries below −clipValue must be raised to it too",
+        before.map { $0.map { min($0, clipValue) } }),
+      (nil, "the gradients were left as they were", before),
+    ]
+    for (mistake, description, values) in signatures where relativeDistance(after, values) <= 1e-12 {
+      throw Finding("After clipGradValue(clipValue: \(clipValue)) (\(situation)), \(description).", mistake: mistake)
+    }
+    throw Finding("After clipGradValue(clipValue: \(clipValue)) (\(situation)), the gradients differ from each entry clamped to [−\(clipValue), \(clipValue)].")
+  }
+
+  static let all: [Check<ValueClippingCode>] = [
+    Check("clamps-each-entry", "clipGradValue clamps every entry into [−clipValue, clipValue]") { code in
+      for seed: UInt64 in [1, 2, 3, 4] {
+        try expectClamp(code, .random(seed: seed, norm: 8), clipValue: 0.5, situation: "seed \(seed)")
+      }
+    },
+    Check("boundary", "Entries at exactly ±clipValue or inside the range are left as they are") { code in
+      try expectClamp(code, .exact([[1, -1, 0.25, 0], [-0.999]]), clipValue: 1, situation: "entries at and inside ±1")
+    },
+    Check("missing-gradients", "Parameters without a gradient are skipped") { code in
+      try expectClamp(code, .exact([[3, -4], nil, [0.5]]), clipValue: 1, situation: "one parameter has no gradient")
+    },
+    Check("non-finite", "±infinity becomes ±clipValue and NaN stays NaN") { code in
+      let gradients = GradientCase.exact([[.infinity, -.infinity, .nan, 2]])
+      try code.clipGradValue(gradients.parameters, 1)
+      let after = gradients.parameters[0].grad!.data
+      guard after[0] == 1, after[1] == -1, after[2].isNaN, after[3] == 1 else {
+        throw Finding("clipGradValue(clipValue: 1) on [inf, -inf, nan, 2] gave \(after); expected [1, -1, nan, 1], as PyTorch's clamp does.")
+      }
+    },
+    Check("invalid-arguments", "A negative clipValue throws invalidArgument") { code in
+      let gradients = GradientCase.exact([[1, 2]])
+      try expectInvalidArgument("clipGradValue(clipValue: -1)") { try code.clipGradValue(gradients.parameters, -1) }
+    },
+    Check("train-step", "trainStep clamps between backward() and step(), and returns the loss") { code in
+      for seed: UInt64 in [1, 2, 3] {
+        let problem = Problem.recurrent(seed: seed)
+        let scenario = try StepScenario(problem: problem, seed: seed)
+        let (loss, g) = try problem.gradient(at: scenario.initial, on: scenario.batch)
+        let clipValue = 0.3 * (flat(g).map(abs).max() ?? 1)
+        let returned = try code.trainStep(scenario.model, scenario.optimizer, scenario.batch, problem.lossFunction, clipValue)
+        let applied = try scenario.singleStep("trainStep")
+        let expected = Oracle.clipByValue(g, clipValue)
+        if relativeDistance(applied, expected) > 1e-12 {
+          let signatures: [(Mistake?, String, Values)] = [
+            (.clipAtWrongTime, "step() used the unclipped gradient: clip after backward() and before step()", g),
+            (.noZeroGradBeforeBackward, "the gradient left over from an earlier step was added in: call zeroGrad() before backward()",
+              Oracle.clipByValue(add(g, scenario.stale), clipValue)),
+            (.normClipInsteadOfValue, "the gradient was scaled by its norm instead of clamped entry by entry",
+              Oracle.clipByNorm(g, maxNorm: clipValue)),
+          ]
+          for (mistake, description, values) in signatures where relativeDistance(applied, values) <= 1e-9 {
+            throw Finding("In trainStep, \(description). [\(problem.name)]", mistake: mistake)
+          }
+          throw Finding("In trainStep, the gradient step() used differs from the value-clipped gradient by \(sci(relativeDistance(applied, expected))) (relative). [\(problem.name)]")
+        }
+        guard abs(returned - loss) <= 1e-12 * abs(loss) else {
+          throw Finding("trainStep returned \(returned); the batch's loss before the step is \(loss).")
+        }
+      }
+    },
+    Check("compare-2d", "compareClipping reports both clipped vectors and their angles to the original") { code in
+      for (vector, maxNorm, clipValue) in [([3.0, 4.0], 1.0, 1.0), ([10, 0.5], 2, 1), ([-6, 2], 1, 0.5), ([0.3, -0.1], 1, 1)] {
+        let got = try code.compareClipping(vector, maxNorm, clipValue)
+        let byNorm = flat(Oracle.clipByNorm([vector], maxNorm: maxNorm))
+        let byValue = flat(Oracle.clipByValue([vector], clipValue))
+        func angle(_ a: [Double], _ b: [Double]) -> Double {
+          let lengths = norm([a]) * norm([b])
+          guard lengths > 0 else { return 0 }
+          return acos(min(1, max(-1, (a[0] * b[0] + a[1] * b[1]) / lengths))) * 180 / .pi
+        }
+        let call = "compareClipping(\(vector), maxNorm: \(maxNorm), clipValue: \(clipValue))"
+        guard got.original == vector else { throw Finding("\(call).original is \(got.original), not the input vector.") }
+        guard relativeDistance(got.byNorm, byNorm) <= 1e-12 else {
+          throw Finding("\(call).byNorm is \(got.byNorm); clipping by norm gives \(byNorm).")
+        }
+        guard relativeDistance(got.byValue, byValue) <= 1e-12 else {
+          throw Finding("\(call).byValue is \(got.byValue); clamping each entry gives \(byValue).")
+        }
+        let angles = (angle(vector, byNorm), angle(vector, byValue))
+        guard abs(got.angleByNormDegrees - angles.0) <= 1e-6, abs(got.angleByValueDegrees - angles.1) <= 1e-6 else {
+          throw Finding(
+            "\(call) reports angles \(got.angleByNormDegrees)° (by norm) and \(got.angleByValueDegrees)° (by value); "
+              + "expected \(fixed(angles.0))° and \(fixed(angles.1))°. The angle between a and b is acos(a·b / (|a| |b|)), in degrees.")
+        }
+      }
+      try expectInvalidArgument("compareClipping([1, 2, 3])") { _ = try code.compareClipping([1, 2, 3], 1, 1) }
+    },
+    Check("training", "Value-clipped training of an exploding RNN stays finite and learns") { code in
+      try expectStableTraining(
+        "trainStep with clipValue 0.1", step: { model, optimizer, batch, loss in try code.trainStep(model, optimizer, batch, loss, 0.1) })
+    },
+  ]
+}
