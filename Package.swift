@@ -63,6 +63,7 @@ let exerciseTargets: [Target] = exerciseFolders.enumerated().flatMap { index, fo
 let package = Package(
   name: "GradientWorkbook",
   products: [
+    .executable(name: "workbook", targets: ["workbook"]),
     .library(name: "Autograd", targets: ["Autograd"]),
   ],
   targets: [
@@ -82,6 +83,12 @@ let package = Package(
       dependencies: ["Grading"] + (1...4).flatMap { ["Exercise\($0)", "Solution\($0)"] }.map { .target(name: $0) },
       swiftSettings: gradeSolutions ? [.define("WORKBOOK_SOLUTIONS")] : []),
 
+    // The `workbook` command: list, check, hint, watch, run (demos), grade, bench.
+    .target(
+      name: "WorkbookKit",
+      dependencies: ["Autograd", "Datasets", "Charts", "Grading", "Implementations"], swiftSettings: optimized),
+    .executableTarget(name: "workbook", dependencies: ["WorkbookKit"]),
+
     .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Autograd"]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
@@ -90,6 +97,7 @@ let package = Package(
     // The graders' own proof: wrong implementations fail with the right
     // diagnosis, correct variants and the reference pass, stubs fail.
     .testTarget(name: "GradingTests", dependencies: ["Grading", "Implementations", "Autograd", "Datasets"]),
+    .testTarget(name: "WorkbookTests", dependencies: ["WorkbookKit", "Grading", "Charts"]),
   ] + exerciseTargets,
   swiftLanguageModes: [.v5]
 )
