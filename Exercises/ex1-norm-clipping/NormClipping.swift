@@ -22,6 +22,7 @@
 
 import Autograd
 import Datasets
+import Foundation
 
 // MARK: - Example
 
