@@ -123,6 +123,19 @@ enum NormClippingChecks {
     Check("clip-at-threshold", "clipGradNorm at exactly maxNorm multiplies by maxNorm / (norm + 1e-6)") { code in
       try expectClip(code, .exact([[3, 4], [12]]), maxNorm: 13, situation: "exactly maxNorm")
     },
+    Check("matches-pytorch", "clipGradNorm gives PyTorch's clip_grad_norm_ results to 1e-12") { code in
+      for case_ in PyTorchReference.pytorchCases {
+        let gradients = GradientCase.exact(case_.grads)
+        let call = "clipGradNorm(\(case_.grads), maxNorm: \(case_.maxNorm), normType: \(case_.normType))"
+        let total = try code.clipGradNorm(gradients.parameters, case_.maxNorm, case_.normType, false)
+        let after = try gradients.currentPresent("clipGradNorm")
+        guard relativeDistance(after, case_.clipped) <= 1e-12, abs(total - case_.total) <= 1e-12 * case_.total else {
+          throw Finding(
+            "\(call) gave \(after) and returned \(total); PyTorch's clip_grad_norm_ gives \(case_.clipped) and "
+              + "returns \(case_.total).")
+        }
+      }
+    },
     Check("zero-gradient", "clipGradNorm on an all-zero gradient leaves zeros and returns 0") { code in
       let gradients = GradientCase.exact([[0, 0, 0], [0]])
       let returned = try code.clipGradNorm(gradients.parameters, 1, 2, false)
