@@ -51,10 +51,16 @@ func zipValues(
 /// held in registers across the whole k loop (no loads or stores of C inside
 /// it), then finishes the ragged edges one row or one element at a time.
 func gemm(_ a: [Double], _ b: [Double], m: Int, k: Int, n: Int) -> [Double] {
-  [Double](unsafeUninitializedCapacity: m * n) { c, initialized in
+  // A narrow result (a 3-class output) would run entirely in the scalar
+  // edge loop; Cᵀ = Bᵀ·Aᵀ is wide and goes through the tiles instead.
+  if n < 8 && m >= 16 {
+    let ct = gemm(transpose2D(b, rows: k, cols: n), transpose2D(a, rows: m, cols: k), m: n, k: k, n: m)
+    return transpose2D(ct, rows: n, cols: m)
+  }
+  return [Double](unsafeUninitializedCapacity: m * n) { c, initialized in
     a.withUnsafeBufferPointer { a in
       b.withUnsafeBufferPointer { b in
-        gemmKernel(a.baseAddress!, b.baseAddress!, c.baseAddress!, m: m, k: k, n: n)
+        gemmKernel(a.baseAddress!, rowStride: k, columnStride: 1, b.baseAddress!, c.baseAddress!, m: m, k: k, n: n)
       }
     }
     initialized = m * n
@@ -62,10 +68,18 @@ func gemm(_ a: [Double], _ b: [Double], m: Int, k: Int, n: Int) -> [Double] {
 }
 
 /// C[k×n] = Aᵀ · B for A[m×k], B[m×n] (the weight gradient of a linear
-/// layer). Transposing A first costs m·k copies and lets the tiled kernel
-/// do the m·k·n multiply-adds.
+/// layer). The kernel reads A one element at a time, so it reads Aᵀ in
+/// place through strides; no transposed copy is made.
 func gemmTransposedA(_ a: [Double], _ b: [Double], m: Int, k: Int, n: Int) -> [Double] {
-  gemm(transpose2D(a, rows: m, cols: k), b, m: k, k: m, n: n)
+  if n < 8 && k >= 16 { return gemm(transpose2D(a, rows: m, cols: k), b, m: k, k: m, n: n) }
+  return [Double](unsafeUninitializedCapacity: k * n) { c, initialized in
+    a.withUnsafeBufferPointer { a in
+      b.withUnsafeBufferPointer { b in
+        gemmKernel(a.baseAddress!, rowStride: 1, columnStride: k, b.baseAddress!, c.baseAddress!, m: k, k: m, n: n)
+      }
+    }
+    initialized = k * n
+  }
 }
 
 private typealias Lane = SIMD4<Double>
@@ -82,10 +96,13 @@ private func multiplyAdd(_ acc: Lane, _ x: Lane, _ y: Lane) -> Lane {
   #endif
 }
 
+/// The tiled product. A's element (i, p) is `a[i * rowStride + p * columnStride]`,
+/// so A may be a transposed view; B and C are plain row-major.
 private func gemmKernel(
-  _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ c: UnsafeMutablePointer<Double>,
-  m: Int, k: Int, n: Int
+  _ a: UnsafePointer<Double>, rowStride: Int, columnStride: Int, _ b: UnsafePointer<Double>,
+  _ c: UnsafeMutablePointer<Double>, m: Int, k: Int, n: Int
 ) {
+  @inline(__always) func aAt(_ i: Int, _ p: Int) -> Double { a[i * rowStride + p * columnStride] }
   let bBytes = UnsafeRawPointer(b), cBytes = UnsafeMutableRawPointer(c)
   @inline(__always) func loadB(_ p: Int, _ j: Int) -> Lane {
     bBytes.loadUnaligned(fromByteOffset: (p * n + j) * 8, as: Lane.self)
@@ -103,8 +120,8 @@ private func gemmKernel(
       var c20 = Lane(), c21 = Lane(), c30 = Lane(), c31 = Lane()
       for p in 0..<k {
         let b0 = loadB(p, j), b1 = loadB(p, j + 4)
-        let a0 = Lane(repeating: a[i * k + p]), a1 = Lane(repeating: a[(i + 1) * k + p])
-        let a2 = Lane(repeating: a[(i + 2) * k + p]), a3 = Lane(repeating: a[(i + 3) * k + p])
+        let a0 = Lane(repeating: aAt(i, p)), a1 = Lane(repeating: aAt(i + 1, p))
+        let a2 = Lane(repeating: aAt(i + 2, p)), a3 = Lane(repeating: aAt(i + 3, p))
         c00 = multiplyAdd(c00, a0, b0); c01 = multiplyAdd(c01, a0, b1)
         c10 = multiplyAdd(c10, a1, b0); c11 = multiplyAdd(c11, a1, b1)
         c20 = multiplyAdd(c20, a2, b0); c21 = multiplyAdd(c21, a2, b1)
@@ -124,7 +141,7 @@ private func gemmKernel(
     while j < wide {
       var c0 = Lane(), c1 = Lane()
       for p in 0..<k {
-        let ap = Lane(repeating: a[i * k + p])
+        let ap = Lane(repeating: aAt(i, p))
         c0 = multiplyAdd(c0, ap, loadB(p, j)); c1 = multiplyAdd(c1, ap, loadB(p, j + 4))
       }
       storeC(c0, i, j); storeC(c1, i, j + 4)
@@ -137,7 +154,7 @@ private func gemmKernel(
     for i in 0..<m {
       for j in wide..<n { c[i * n + j] = 0 }
       for p in 0..<k {
-        let aip = a[i * k + p]
+        let aip = aAt(i, p)
         for j in wide..<n { c[i * n + j] += aip * b[p * n + j] }
       }
     }

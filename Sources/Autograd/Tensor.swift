@@ -35,6 +35,7 @@ public final class Tensor {
     precondition(
       data.count == shape.reduce(1, *),
       "Tensor: \(data.count) values do not fill shape \(shape) (\(shape.reduce(1, *)) needed)")
+    _ = AllocatorTuning.applied
     self.shape = shape
     self.data = data
     self.requiresGrad = requiresGrad
