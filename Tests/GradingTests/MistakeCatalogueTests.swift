@@ -51,10 +51,10 @@ struct MistakeCatalogueTests {
   @Test("No check names another mistake than the one made", arguments: WrongImplementation.catalogue)
   func notMisnamed(_ wrong: WrongImplementation) {
     let allowed = wrong.alsoNamed.union([wrong.expected])
-    let misnamed = Grader.grade(wrong.exercise, code: wrong.code).results.filter { result in
-      result.mistake.map { !allowed.contains($0) } ?? false
+    let misnamed = Grader.grade(wrong.exercise, code: wrong.code).results.compactMap { result in
+      result.mistake.flatMap { allowed.contains($0) ? nil : "\(result.check) names \($0): \(result.message)" }
     }
-    #expect(misnamed.isEmpty, "\(misnamed.map { "\($0.check) names \($0.mistake!): \($0.message)" })")
+    #expect(misnamed.isEmpty, "\(misnamed.joined(separator: "\n"))")
   }
 
   @Test("A loss not divided is named even where clipping hides most of it")
