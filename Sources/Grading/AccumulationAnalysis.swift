@@ -98,7 +98,9 @@ private func judgeSchedule(
   if observed.isEmpty {
     throw Finding("optimizer.step() was never called. \(context)")
   }
-  if scenario.steps > 1, observedSizes.allSatisfy({ $0 == 1 }) {
+  // A step after every micro-batch, not merely after a first one of size 1
+  // (that is `i % steps == 0` with a 0-based i, below).
+  if scenario.steps > 1, observedSizes.count == scenario.sizes.count, observedSizes.allSatisfy({ $0 == 1 }) {
     throw Finding("\(seen): a step after every micro-batch. \(context)", mistake: .stepEveryMicroBatch)
   }
   if expectedSizes.last != scenario.steps, observedSizes == Array(expectedSizes.dropLast()) {
@@ -208,12 +210,19 @@ private func judgeStep(_ w: Int, _ step: EventLog.Step, previous: Values, run: A
     candidates.append(Signature(mistake: .noZeroGradAfterStep, explanation: what, gradient: clip(add(large, previous))))
   }
 
+  // A candidate names the mistake when it is not the right gradient itself
+  // and the step's gradient is clearly closer to it than to the right one.
+  // Clipping can bring a wrong gradient within 1e-7 of the right one (a
+  // gradient m× too large is clipped to the same length, off only by the
+  // 1e-6 in the factor), so closeness is judged against `distance` too.
   for candidate in candidates
-  where relativeDistance(candidate.gradient, correct) > signatureTolerance
-    && relativeDistance(step.grads, candidate.gradient) <= signatureTolerance
+  where relativeDistance(candidate.gradient, correct) > equivalenceTolerance
+    && relativeDistance(step.grads, candidate.gradient) <= min(signatureTolerance, distance / 10)
   {
+    let hidden = relativeDistance(candidate.gradient, correct) < 1e-3
+      ? " Clipping to maxNorm hides most of the difference here, not all of it." : ""
     throw Finding(
-      "\(where_), the gradient step() used matches what happens when \(candidate.explanation). \(context)",
+      "\(where_), the gradient step() used matches what happens when \(candidate.explanation).\(hidden) \(context)",
       mistake: candidate.mistake)
   }
   let ratio = norm(step.grads) / max(norm(correct), 1e-300)

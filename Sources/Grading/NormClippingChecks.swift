@@ -40,14 +40,34 @@ enum NormClippingChecks {
     let after = try gradients.currentPresent("clipGradNorm")
     let distance = relativeDistance(after, expected)
     if distance > 1e-12 {
-      let signatures: [(Mistake?, String, Values)] = [
-        (.scalesUpSmallGradients, "every gradient was scaled to have norm maxNorm, also when it was smaller",
-          scale(before, maxNorm / total)),
-        (.missingEpsilon, "the factor was maxNorm / norm, without the + 1e-6 PyTorch adds", total > maxNorm ? scale(before, maxNorm / total) : before),
+      // Scaling up shows only below maxNorm, and a missing 1e-6 only above
+      // it: elsewhere each looks like a correct clip or like gradients left
+      // alone, and "left alone" has its own advice at exactly maxNorm.
+      var signatures: [(Mistake?, String, Values)] = []
+      if total < maxNorm {
+        signatures += [
+          (.scalesUpSmallGradients, "every gradient was scaled to have norm maxNorm, also when it was smaller",
+            scale(before, maxNorm / total)),
+          (.scalesUpSmallGradients,
+            "every gradient was multiplied by maxNorm / (norm + 1e-6) without min(1, ·), which stretches a small gradient",
+            scale(before, maxNorm / (total + 1e-6))),
+        ]
+      }
+      if total > maxNorm {
+        signatures.append(
+          (.missingEpsilon, "the factor was maxNorm / norm, without the + 1e-6 PyTorch adds", scale(before, maxNorm / total)))
+      }
+      signatures += [
         (nil, "the gradients were left as they were", before),
         (.valueClipInsteadOfNorm, "each entry was clamped to ±maxNorm instead", Oracle.clipByValue(before, maxNorm)),
         (.perParameterNorm, "each parameter was clipped by its own norm", before.map { flat(Oracle.clipByNorm([$0], maxNorm: maxNorm, normType: normType)) }),
       ]
+      if normType == 2 {
+        let squares = flat(before).reduce(0) { $0 + $1 * $1 }
+        signatures.append(
+          (.missingSquareRoot, "the norm in the factor was Σ g², without its square root",
+            scale(before, Oracle.clipFactor(total: squares, maxNorm: maxNorm))))
+      }
       for (mistake, description, values) in signatures
       where relativeDistance(values, expected) > 1e-12 && relativeDistance(after, values) <= 1e-9 {
         var message = "After \(call), the gradients are what you get when \(description)."
@@ -64,6 +84,14 @@ enum NormClippingChecks {
         throw Finding(
           "\(call) returned \(returned), the norm after clipping; return the norm before clipping, \(total).",
           mistake: .returnsClippedNorm)
+      }
+      if normType == 2 {
+        for (mistake, description, value) in wrongNorms(before)
+        where abs(value - total) > 1e-9 * total && abs(returned - value) <= 1e-9 * max(1, abs(value)) {
+          throw Finding(
+            "\(call) returned \(returned), which is \(description); return the total norm before clipping, \(total).",
+            mistake: mistake)
+        }
       }
       throw Finding("\(call) returned \(returned); it should return the total norm before clipping, \(total).")
     }
@@ -209,7 +237,10 @@ enum NormClippingChecks {
           throw Finding("trainStep returned loss \(record.loss); the batch's loss before the step is \(loss).")
         }
         guard abs(record.gradNorm - norm(g)) <= 1e-10 * norm(g) else {
-          let returnedClipped = abs(record.gradNorm - maxNorm) <= 1e-6 * maxNorm
+          // Measured after clipping, the norm is a hair under maxNorm.
+          let clippedNorm = norm(g) * Oracle.clipFactor(total: norm(g), maxNorm: maxNorm)
+          let returnedClipped = abs(record.gradNorm - clippedNorm) <= 1e-9 * clippedNorm
+            || abs(record.gradNorm - maxNorm) <= 1e-9 * maxNorm
           throw Finding(
             "trainStep reported gradNorm \(record.gradNorm); the norm before clipping is \(norm(g)).",
             mistake: returnedClipped ? .returnsClippedNorm : nil)

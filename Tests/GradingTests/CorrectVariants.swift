@@ -1,0 +1,295 @@
+import Autograd
+import Datasets
+import Foundation
+import Grading
+import Testing
+
+/// A correct implementation written differently from the reference; the
+/// graders must accept it, because they judge the numbers, not the shape
+/// of the code.
+struct CorrectVariant: CustomTestStringConvertible {
+  var name: String
+  var exercise: Exercise
+  var description: String
+  /// The reference with only `exercise`'s part replaced.
+  var code: WorkbookCode
+
+  var testDescription: String { "\(name) (\(exercise.name)): \(description)" }
+
+  /// Every alternative, by exercise.
+  static let all: [CorrectVariant] = [
+    CorrectVariant(
+      name: "per-parameter norms", exercise: .ex1,
+      description: "the norm of the per-parameter norms, as PyTorch computes it, and in-place loops",
+      code: .reference(
+        ex1: Reference.code.ex1.replacing(gradNorm: CorrectNormClipping.gradNorm, clipGradNorm: CorrectNormClipping.clipGradNorm))),
+    CorrectVariant(
+      name: "if-else clamping", exercise: .ex2, description: "clamps with if/else in an in-place loop",
+      code: .reference(ex2: Reference.code.ex2.replacing(clipGradValue: CorrectValueClipping.clipGradValue))),
+    CorrectVariant(
+      name: "one backward per window", exercise: .ex3,
+      description: "sums the window's weighted losses into one tensor and calls backward() once",
+      code: .reference(ex3: AccumulationCode(trainWithAccumulation: CorrectAccumulation.oneBackwardPerWindow))),
+    CorrectVariant(
+      name: "scaled gradients", exercise: .ex3,
+      description: "backward() on each loss × its sample count, then .grad divided by the window's samples",
+      code: .reference(ex3: AccumulationCode(trainWithAccumulation: CorrectAccumulation.scaledGradients))),
+    CorrectVariant(
+      name: "reversed window", exercise: .ex3, description: "each window's micro-batches in reverse order",
+      code: .reference(ex3: AccumulationCode(trainWithAccumulation: CorrectAccumulation.reversedWindows))),
+    CorrectVariant(
+      name: "model.zeroGrad()", exercise: .ex3, description: "model.zeroGrad() instead of optimizer.zeroGrad()",
+      code: .reference(ex3: AccumulationCode(trainWithAccumulation: CorrectAccumulation.modelZeroGrad))),
+    CorrectVariant(
+      name: "one pass over micro-batches", exercise: .ex3,
+      description: "steps when (i + 1) % accumulationSteps == 0 or at the last micro-batch",
+      code: .reference(ex3: AccumulationCode(trainWithAccumulation: CorrectAccumulation.indexed))),
+    CorrectVariant(
+      name: "one backward per window", exercise: .ex4,
+      description: "sums the window's weighted losses into one tensor, one backward(), then clips once",
+      code: .reference(ex4: .reference(CorrectAccumulationClipping.oneBackwardPerWindow))),
+  ]
+}
+
+// The closures are functions of this target and the reference; they share
+// no mutable state between test cases.
+extension CorrectVariant: @unchecked Sendable {}
+
+extension NormClippingCode {
+  /// This code with its norm functions replaced.
+  func replacing(
+    gradNorm: @escaping ([Tensor], Double) throws -> Double,
+    clipGradNorm: @escaping ([Tensor], Double, Double, Bool) throws -> Double
+  ) -> NormClippingCode {
+    var code = self
+    code.gradNorm = gradNorm
+    code.clipGradNorm = clipGradNorm
+    return code
+  }
+}
+
+enum CorrectNormClipping {
+  /// PyTorch's way: each parameter's norm, then the norm of those norms,
+  /// which is the norm of everything laid end to end.
+  static func gradNorm(_ parameters: [Tensor], normType: Double = 2) throws -> Double {
+    guard normType > 0 else {
+      throw WorkbookError.invalidArgument(function: "gradNorm", detail: "normType must be positive, got \(normType)")
+    }
+    func vectorNorm(_ values: [Double]) -> Double {
+      if normType == .infinity {
+        var largest = 0.0
+        for v in values {
+          if v.isNaN { return .nan }
+          largest = max(largest, abs(v))
+        }
+        return largest
+      }
+      var sum = 0.0
+      for v in values { sum += pow(abs(v), normType) }
+      return pow(sum, 1 / normType)
+    }
+    var norms: [Double] = []
+    for p in parameters {
+      if let g = p.grad { norms.append(vectorNorm(g.data)) }
+    }
+    return vectorNorm(norms)
+  }
+
+  static func clipGradNorm(
+    _ parameters: [Tensor], maxNorm: Double, normType: Double = 2, errorIfNonfinite: Bool = false
+  ) throws -> Double {
+    guard maxNorm >= 0 else {
+      throw WorkbookError.invalidArgument(function: "clipGradNorm", detail: "maxNorm must be ≥ 0, got \(maxNorm)")
+    }
+    let total = try gradNorm(parameters, normType: normType)
+    if errorIfNonfinite && !total.isFinite {
+      throw WorkbookError.nonFiniteNorm(function: "clipGradNorm", norm: total)
+    }
+    let ratio = maxNorm / (total + 1e-6)
+    let factor = ratio.isNaN ? ratio : min(1, ratio)
+    for p in parameters {
+      guard let g = p.grad else { continue }
+      for i in g.data.indices { g.data[i] *= factor }
+    }
+    return total
+  }
+}
+
+enum CorrectValueClipping {
+  static func clipGradValue(_ parameters: [Tensor], clipValue: Double) throws {
+    guard clipValue >= 0 else {
+      throw WorkbookError.invalidArgument(function: "clipGradValue", detail: "clipValue must be ≥ 0, got \(clipValue)")
+    }
+    for p in parameters {
+      guard let g = p.grad else { continue }
+      for i in g.data.indices {
+        // NaN fails both comparisons and stays NaN.
+        if g.data[i] > clipValue {
+          g.data[i] = clipValue
+        } else if g.data[i] < -clipValue {
+          g.data[i] = -clipValue
+        }
+      }
+    }
+  }
+}
+
+enum CorrectAccumulation {
+  static func oneBackwardPerWindow(
+    model: any Module, optimizer: any Optimizer, microBatches: [Batch],
+    accumulationSteps: Int, lossFunction: LossFunction
+  ) throws -> [Double] {
+    guard accumulationSteps >= 1 else { throw WrongAccumulation.invalidSteps(accumulationSteps) }
+    var losses: [Double] = []
+    optimizer.zeroGrad()
+    for start in stride(from: 0, to: microBatches.count, by: accumulationSteps) {
+      let window = microBatches[start..<min(start + accumulationSteps, microBatches.count)]
+      let windowSamples = window.reduce(0) { $0 + $1.count }
+      var windowLoss: Tensor?
+      for batch in window {
+        let loss = try lossFunction(model(batch.inputs), batch.targets)
+        let weighted = try loss * (Double(batch.count) / Double(windowSamples))
+        windowLoss = try windowLoss.map { try $0 + weighted } ?? weighted
+      }
+      guard let windowLoss else { continue }
+      try windowLoss.backward()
+      optimizer.step()
+      optimizer.zeroGrad()
+      losses.append(windowLoss.item())
+    }
+    return losses
+  }
+
+  static func scaledGradients(
+    model: any Module, optimizer: any Optimizer, microBatches: [Batch],
+    accumulationSteps: Int, lossFunction: LossFunction
+  ) throws -> [Double] {
+    guard accumulationSteps >= 1 else { throw WrongAccumulation.invalidSteps(accumulationSteps) }
+    var losses: [Double] = []
+    optimizer.zeroGrad()
+    for start in stride(from: 0, to: microBatches.count, by: accumulationSteps) {
+      let window = microBatches[start..<min(start + accumulationSteps, microBatches.count)]
+      let windowSamples = Double(window.reduce(0) { $0 + $1.count })
+      var lossSum = 0.0
+      for batch in window {
+        // The loss summed over the micro-batch's samples...
+        let loss = try lossFunction(model(batch.inputs), batch.targets) * Double(batch.count)
+        try loss.backward()
+        lossSum += loss.item()
+      }
+      // ...and the gradient of the sum divided once by the sample count.
+      for p in optimizer.parameters {
+        guard let g = p.grad else { continue }
+        g.data = g.data.map { $0 / windowSamples }
+      }
+      optimizer.step()
+      optimizer.zeroGrad()
+      losses.append(lossSum / windowSamples)
+    }
+    return losses
+  }
+
+  static func reversedWindows(
+    model: any Module, optimizer: any Optimizer, microBatches: [Batch],
+    accumulationSteps: Int, lossFunction: LossFunction
+  ) throws -> [Double] {
+    guard accumulationSteps >= 1 else { throw WrongAccumulation.invalidSteps(accumulationSteps) }
+    var losses: [Double] = []
+    optimizer.zeroGrad()
+    for start in stride(from: 0, to: microBatches.count, by: accumulationSteps) {
+      let window = microBatches[start..<min(start + accumulationSteps, microBatches.count)]
+      let windowSamples = window.reduce(0) { $0 + $1.count }
+      var windowLoss = 0.0
+      for batch in window.reversed() {
+        let loss = try lossFunction(model(batch.inputs), batch.targets)
+        let weight = Double(batch.count) / Double(windowSamples)
+        try (loss * weight).backward()
+        windowLoss += loss.item() * weight
+      }
+      optimizer.step()
+      optimizer.zeroGrad()
+      losses.append(windowLoss)
+    }
+    return losses
+  }
+
+  static func modelZeroGrad(
+    model: any Module, optimizer: any Optimizer, microBatches: [Batch],
+    accumulationSteps: Int, lossFunction: LossFunction
+  ) throws -> [Double] {
+    guard accumulationSteps >= 1 else { throw WrongAccumulation.invalidSteps(accumulationSteps) }
+    var losses: [Double] = []
+    model.zeroGrad()
+    for start in stride(from: 0, to: microBatches.count, by: accumulationSteps) {
+      let window = microBatches[start..<min(start + accumulationSteps, microBatches.count)]
+      let windowSamples = window.reduce(0) { $0 + $1.count }
+      var windowLoss = 0.0
+      for batch in window {
+        let loss = try lossFunction(model(batch.inputs), batch.targets)
+        let weight = Double(batch.count) / Double(windowSamples)
+        try (loss * weight).backward()
+        windowLoss += loss.item() * weight
+      }
+      optimizer.step()
+      model.zeroGrad()
+      losses.append(windowLoss)
+    }
+    return losses
+  }
+
+  /// The one-pass shape of `WrongAccumulation.stepOffByOne` and
+  /// `.partialWindowDropped`, without their bugs.
+  static func indexed(
+    model: any Module, optimizer: any Optimizer, microBatches: [Batch],
+    accumulationSteps: Int, lossFunction: LossFunction
+  ) throws -> [Double] {
+    guard accumulationSteps >= 1 else { throw WrongAccumulation.invalidSteps(accumulationSteps) }
+    var losses: [Double] = []
+    var windowLoss = 0.0
+    optimizer.zeroGrad()
+    for (i, batch) in microBatches.enumerated() {
+      let start = i / accumulationSteps * accumulationSteps
+      let window = microBatches[start..<min(start + accumulationSteps, microBatches.count)]
+      let windowSamples = window.reduce(0) { $0 + $1.count }
+      let loss = try lossFunction(model(batch.inputs), batch.targets)
+      let weight = Double(batch.count) / Double(windowSamples)
+      try (loss * weight).backward()
+      windowLoss += loss.item() * weight
+      if (i + 1) % accumulationSteps == 0 || i == microBatches.count - 1 {
+        optimizer.step()
+        optimizer.zeroGrad()
+        losses.append(windowLoss)
+        windowLoss = 0
+      }
+    }
+    return losses
+  }
+}
+
+enum CorrectAccumulationClipping {
+  static func oneBackwardPerWindow(
+    model: any Module, optimizer: any Optimizer, microBatches: [Batch],
+    accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double
+  ) throws -> [StepRecord] {
+    try WrongAccumulationClipping.validate(accumulationSteps, maxNorm)
+    var records: [StepRecord] = []
+    optimizer.zeroGrad()
+    for start in stride(from: 0, to: microBatches.count, by: accumulationSteps) {
+      let window = microBatches[start..<min(start + accumulationSteps, microBatches.count)]
+      let windowSamples = window.reduce(0) { $0 + $1.count }
+      var windowLoss: Tensor?
+      for batch in window {
+        let loss = try lossFunction(model(batch.inputs), batch.targets)
+        let weighted = try loss * (Double(batch.count) / Double(windowSamples))
+        windowLoss = try windowLoss.map { try $0 + weighted } ?? weighted
+      }
+      guard let windowLoss else { continue }
+      try windowLoss.backward()
+      let norm = try Reference.clipGradNorm(model.parameters(), maxNorm: maxNorm)
+      optimizer.step()
+      optimizer.zeroGrad()
+      records.append(StepRecord(loss: windowLoss.item(), gradNorm: norm))
+    }
+    return records
+  }
+}

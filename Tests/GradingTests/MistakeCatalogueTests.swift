@@ -1,0 +1,70 @@
+import Grading
+import Testing
+
+extension WrongImplementation {
+  /// Every deliberately wrong implementation, by exercise.
+  static let catalogue: [WrongImplementation] = [
+    // Exercise 1: gradient clipping by norm.
+    .missingSquareRoot, .perParameterNorm, .valueClipInsteadOfNorm, .returnsClippedNorm, .scalesUpSmallGradients,
+    .missingEpsilon, .noZeroGradBeforeBackward, .trainStepReportsClippedNorm, .clipAfterStepInTrainStep,
+    // Exercise 2: gradient clipping by value.
+    .normClipInsteadOfValue, .noZeroGradBeforeValueClippedBackward, .clampAfterStep,
+    // Exercise 3: gradient accumulation.
+    .lossNotDivided, .zeroGradInsideWindow, .stepEveryMicroBatch, .noZeroGradAfterStep, .stepOffByOne,
+    .partialWindowDropped, .partialWindowDividedBySteps, .meanOfMicroBatchMeans, .meanOfWindowLosses,
+    // Exercise 4: accumulation plus clipping.
+    .clipEachMicroBatch, .clipAfterStep, .clipBeforeLastBackward, .recordsClippedNorm, .clippedLossNotDivided,
+    .clippedZeroGradInsideWindow, .clippedNoZeroGradAfterStep, .clippedPartialWindowDividedBySteps,
+  ]
+}
+
+@Suite("The graders catch each classic mistake and name it", .tags(.catalogue))
+struct MistakeCatalogueTests {
+  @Test("Every mistake the graders know has a wrong implementation in the catalogue", arguments: Mistake.allCases)
+  func catalogued(_ mistake: Mistake) {
+    #expect(WrongImplementation.catalogue.contains { $0.expected == mistake })
+  }
+
+  @Test("Catalogue entries have distinct names")
+  func distinctNames() {
+    let names = WrongImplementation.catalogue.map(\.name)
+    #expect(Set(names).count == names.count)
+  }
+
+  @Test("A wrong implementation fails a check that names its mistake and points to the guide",
+    arguments: WrongImplementation.catalogue)
+  func diagnosed(_ wrong: WrongImplementation) throws {
+    let results = Grader.grade(wrong.exercise, code: wrong.code).results
+    let failures = results.filter { $0.status == .failed }
+    let summary = results.map { "\($0.check): \($0.status.rawValue)\($0.mistake.map { " (\($0))" } ?? "")" }
+      .joined(separator: "; ")
+    try #require(!failures.isEmpty, "no check of \(wrong.exercise.name) failed: \(summary)")
+    let named = try #require(
+      failures.first { $0.mistake == wrong.expected },
+      "no failing check named \(wrong.expected): \(summary)")
+    let guide = try #require(named.guide, "\(named.check) names \(wrong.expected) but gives no guide reference")
+    #expect(guide == GuideReference(wrong.expected))
+    #expect(guide.file == wrong.expected.guide.guideFile)
+    #expect(named.message.contains("Read \(guide)"), "the message does not send the student to the guide")
+  }
+
+  @Test("No check names another mistake than the one made", arguments: WrongImplementation.catalogue)
+  func notMisnamed(_ wrong: WrongImplementation) {
+    let allowed = wrong.alsoNamed.union([wrong.expected])
+    let misnamed = Grader.grade(wrong.exercise, code: wrong.code).results.compactMap { result in
+      result.mistake.flatMap { allowed.contains($0) ? nil : "\(result.check) names \($0): \(result.message)" }
+    }
+    #expect(misnamed.isEmpty, "\(misnamed.joined(separator: "\n"))")
+  }
+
+  @Test("A loss not divided is named even where clipping hides most of it")
+  func nearlyHiddenByClipping() throws {
+    // An RNN's gradient is far above maxNorm: the undivided sum is clipped
+    // to the same length as the right gradient, off only by the 1e-6 in
+    // the factor.
+    let wrong = WrongImplementation.clippedLossNotDivided
+    let result = try CheckCase(exercise: .ex4, id: "recurrent-model").run(on: wrong.code)
+    #expect(result.status == .failed)
+    #expect(result.mistake == .lossNotDivided, "\(result.message)")
+  }
+}

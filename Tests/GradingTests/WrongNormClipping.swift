@@ -1,0 +1,242 @@
+import Autograd
+import Datasets
+import Foundation
+import Grading
+
+// Exercise 1 with one bug each: the reference solution's functions, copied,
+// with the changed line marked `// BUG:`.
+
+extension WrongImplementation {
+  static let missingSquareRoot = WrongImplementation(
+    "missingSquareRoot", .missingSquareRoot, "gradNorm returns Σ g² for normType 2, forgetting the square root",
+    ex1: NormClippingCode(
+      gradNorm: WrongNormClipping.gradNormWithoutRoot, clipGradNorm: WrongNormClipping.clipGradNormOnNormWithoutRoot,
+      trainStep: Reference.code.ex1.trainStep))
+
+  static let perParameterNorm = WrongImplementation(
+    "perParameterNorm", .perParameterNorm, "clipGradNorm scales each parameter by its own norm",
+    ex1: Reference.code.ex1.replacing(clipGradNorm: WrongNormClipping.clipGradNormPerParameter))
+
+  static let valueClipInsteadOfNorm = WrongImplementation(
+    "valueClipInsteadOfNorm", .valueClipInsteadOfNorm, "clipGradNorm clamps every entry into ±maxNorm",
+    ex1: Reference.code.ex1.replacing(clipGradNorm: WrongNormClipping.clipGradNormByClamping))
+
+  static let returnsClippedNorm = WrongImplementation(
+    "returnsClippedNorm", .returnsClippedNorm, "clipGradNorm returns the norm measured after clipping",
+    ex1: Reference.code.ex1.replacing(clipGradNorm: WrongNormClipping.clipGradNormReturningClippedNorm))
+
+  static let scalesUpSmallGradients = WrongImplementation(
+    "scalesUpSmallGradients", .scalesUpSmallGradients, "clipGradNorm multiplies by maxNorm / (norm + 1e-6) without min(1, ·)",
+    ex1: Reference.code.ex1.replacing(clipGradNorm: WrongNormClipping.clipGradNormWithoutMin))
+
+  static let missingEpsilon = WrongImplementation(
+    "missingEpsilon", .missingEpsilon, "clipGradNorm's factor is min(1, maxNorm / norm), without the + 1e-6",
+    ex1: Reference.code.ex1.replacing(clipGradNorm: WrongNormClipping.clipGradNormWithoutEpsilon))
+
+  static let noZeroGradBeforeBackward = WrongImplementation(
+    "noZeroGradBeforeBackward", .noZeroGradBeforeBackward, "trainStep calls backward() without zeroGrad() first",
+    ex1: Reference.code.ex1.replacing(trainStep: WrongNormClipping.trainStepWithoutZeroGrad))
+
+  static let trainStepReportsClippedNorm = WrongImplementation(
+    "returnsClippedNorm (trainStep)", .returnsClippedNorm, "trainStep records the norm measured after clipping",
+    ex1: Reference.code.ex1.replacing(trainStep: WrongNormClipping.trainStepReportingClippedNorm))
+
+  static let clipAfterStepInTrainStep = WrongImplementation(
+    "clipAtWrongTime (exercise 1)", .clipAtWrongTime, "trainStep clips after optimizer.step()",
+    ex1: Reference.code.ex1.replacing(trainStep: WrongNormClipping.trainStepClippingAfterStep))
+}
+
+extension NormClippingCode {
+  /// This code with some of its functions replaced.
+  func replacing(
+    clipGradNorm: ((_ parameters: [Tensor], _ maxNorm: Double, _ normType: Double, _ errorIfNonfinite: Bool) throws
+      -> Double)? = nil,
+    trainStep: ((any Module, any Optimizer, Batch, LossFunction, Double) throws -> StepRecord)? = nil
+  ) -> NormClippingCode {
+    var code = self
+    if let clipGradNorm { code.clipGradNorm = clipGradNorm }
+    if let trainStep { code.trainStep = trainStep }
+    return code
+  }
+}
+
+enum WrongNormClipping {
+  static func gradNormWithoutRoot(_ parameters: [Tensor], normType: Double = 2) throws -> Double {
+    guard normType > 0 else {
+      throw WorkbookError.invalidArgument(function: "gradNorm", detail: "normType must be positive, got \(normType)")
+    }
+    let gradients = parameters.compactMap(\.grad)
+    if normType == .infinity {
+      var largest = 0.0
+      for g in gradients {
+        for v in g.data {
+          if v.isNaN { return .nan }
+          largest = max(largest, abs(v))
+        }
+      }
+      return largest
+    }
+    var sum = 0.0
+    for g in gradients {
+      for v in g.data { sum += normType == 2 ? v * v : pow(abs(v), normType) }
+    }
+    // BUG: the p-norm takes its root, the 2-norm forgets its square root.
+    return normType == 2 ? sum : pow(sum, 1 / normType)
+  }
+
+  /// The reference `clipGradNorm`, on top of the student's rootless norm.
+  static func clipGradNormOnNormWithoutRoot(
+    _ parameters: [Tensor], maxNorm: Double, normType: Double = 2, errorIfNonfinite: Bool = false
+  ) throws -> Double {
+    guard maxNorm >= 0 else {
+      throw WorkbookError.invalidArgument(function: "clipGradNorm", detail: "maxNorm must be ≥ 0, got \(maxNorm)")
+    }
+    let total = try gradNormWithoutRoot(parameters, normType: normType)
+    if errorIfNonfinite && !total.isFinite {
+      throw WorkbookError.nonFiniteNorm(function: "clipGradNorm", norm: total)
+    }
+    let ratio = maxNorm / (total + 1e-6)
+    let factor = ratio.isNaN ? ratio : min(1, ratio)
+    for p in parameters {
+      guard let g = p.grad else { continue }
+      g.data = g.data.map { $0 * factor }
+    }
+    return total
+  }
+
+  static func clipGradNormPerParameter(
+    _ parameters: [Tensor], maxNorm: Double, normType: Double = 2, errorIfNonfinite: Bool = false
+  ) throws -> Double {
+    guard maxNorm >= 0 else {
+      throw WorkbookError.invalidArgument(function: "clipGradNorm", detail: "maxNorm must be ≥ 0, got \(maxNorm)")
+    }
+    let total = try Reference.gradNorm(parameters, normType: normType)
+    if errorIfNonfinite && !total.isFinite {
+      throw WorkbookError.nonFiniteNorm(function: "clipGradNorm", norm: total)
+    }
+    for p in parameters {
+      guard let g = p.grad else { continue }
+      // BUG: each parameter's own norm decides its factor, so the
+      // parameters are scaled differently and the direction changes.
+      let own = try Reference.gradNorm([p], normType: normType)
+      let ratio = maxNorm / (own + 1e-6)
+      let factor = ratio.isNaN ? ratio : min(1, ratio)
+      g.data = g.data.map { $0 * factor }
+    }
+    return total
+  }
+
+  static func clipGradNormByClamping(
+    _ parameters: [Tensor], maxNorm: Double, normType: Double = 2, errorIfNonfinite: Bool = false
+  ) throws -> Double {
+    guard maxNorm >= 0 else {
+      throw WorkbookError.invalidArgument(function: "clipGradNorm", detail: "maxNorm must be ≥ 0, got \(maxNorm)")
+    }
+    let total = try Reference.gradNorm(parameters, normType: normType)
+    if errorIfNonfinite && !total.isFinite {
+      throw WorkbookError.nonFiniteNorm(function: "clipGradNorm", norm: total)
+    }
+    for p in parameters {
+      guard let g = p.grad else { continue }
+      // BUG: each entry is clamped on its own, as clipGradValue does.
+      g.data = g.data.map { v in v.isNaN ? v : min(max(v, -maxNorm), maxNorm) }
+    }
+    return total
+  }
+
+  static func clipGradNormReturningClippedNorm(
+    _ parameters: [Tensor], maxNorm: Double, normType: Double = 2, errorIfNonfinite: Bool = false
+  ) throws -> Double {
+    guard maxNorm >= 0 else {
+      throw WorkbookError.invalidArgument(function: "clipGradNorm", detail: "maxNorm must be ≥ 0, got \(maxNorm)")
+    }
+    let total = try Reference.gradNorm(parameters, normType: normType)
+    if errorIfNonfinite && !total.isFinite {
+      throw WorkbookError.nonFiniteNorm(function: "clipGradNorm", norm: total)
+    }
+    let ratio = maxNorm / (total + 1e-6)
+    let factor = ratio.isNaN ? ratio : min(1, ratio)
+    for p in parameters {
+      guard let g = p.grad else { continue }
+      g.data = g.data.map { $0 * factor }
+    }
+    // BUG: measured again after scaling, so it is never above maxNorm.
+    return try Reference.gradNorm(parameters, normType: normType)
+  }
+
+  static func clipGradNormWithoutMin(
+    _ parameters: [Tensor], maxNorm: Double, normType: Double = 2, errorIfNonfinite: Bool = false
+  ) throws -> Double {
+    guard maxNorm >= 0 else {
+      throw WorkbookError.invalidArgument(function: "clipGradNorm", detail: "maxNorm must be ≥ 0, got \(maxNorm)")
+    }
+    let total = try Reference.gradNorm(parameters, normType: normType)
+    if errorIfNonfinite && !total.isFinite {
+      throw WorkbookError.nonFiniteNorm(function: "clipGradNorm", norm: total)
+    }
+    // BUG: without min(1, ·) a small gradient is stretched up to maxNorm.
+    let factor = maxNorm / (total + 1e-6)
+    for p in parameters {
+      guard let g = p.grad else { continue }
+      g.data = g.data.map { $0 * factor }
+    }
+    return total
+  }
+
+  static func clipGradNormWithoutEpsilon(
+    _ parameters: [Tensor], maxNorm: Double, normType: Double = 2, errorIfNonfinite: Bool = false
+  ) throws -> Double {
+    guard maxNorm >= 0 else {
+      throw WorkbookError.invalidArgument(function: "clipGradNorm", detail: "maxNorm must be ≥ 0, got \(maxNorm)")
+    }
+    let total = try Reference.gradNorm(parameters, normType: normType)
+    if errorIfNonfinite && !total.isFinite {
+      throw WorkbookError.nonFiniteNorm(function: "clipGradNorm", norm: total)
+    }
+    // BUG: maxNorm / norm, without the + 1e-6 (0 / 0 for a zero gradient).
+    let ratio = maxNorm / total
+    let factor = ratio.isNaN ? ratio : min(1, ratio)
+    for p in parameters {
+      guard let g = p.grad else { continue }
+      g.data = g.data.map { $0 * factor }
+    }
+    return total
+  }
+
+  static func trainStepWithoutZeroGrad(
+    model: any Module, optimizer: any Optimizer, batch: Batch, lossFunction: LossFunction, maxNorm: Double
+  ) throws -> StepRecord {
+    // BUG: no optimizer.zeroGrad(), so backward() adds to the previous
+    // step's gradient.
+    let loss = try lossFunction(model(batch.inputs), batch.targets)
+    try loss.backward()
+    let norm = try Reference.clipGradNorm(model.parameters(), maxNorm: maxNorm)
+    optimizer.step()
+    return StepRecord(loss: loss.item(), gradNorm: norm)
+  }
+
+  static func trainStepClippingAfterStep(
+    model: any Module, optimizer: any Optimizer, batch: Batch, lossFunction: LossFunction, maxNorm: Double
+  ) throws -> StepRecord {
+    optimizer.zeroGrad()
+    let loss = try lossFunction(model(batch.inputs), batch.targets)
+    try loss.backward()
+    optimizer.step()
+    // BUG: the step has already used the unclipped gradient.
+    let norm = try Reference.clipGradNorm(model.parameters(), maxNorm: maxNorm)
+    return StepRecord(loss: loss.item(), gradNorm: norm)
+  }
+
+  static func trainStepReportingClippedNorm(
+    model: any Module, optimizer: any Optimizer, batch: Batch, lossFunction: LossFunction, maxNorm: Double
+  ) throws -> StepRecord {
+    optimizer.zeroGrad()
+    let loss = try lossFunction(model(batch.inputs), batch.targets)
+    try loss.backward()
+    try Reference.clipGradNorm(model.parameters(), maxNorm: maxNorm)
+    // BUG: measured after clipping, so it never shows how large it was.
+    let norm = try Reference.gradNorm(model.parameters())
+    optimizer.step()
+    return StepRecord(loss: loss.item(), gradNorm: norm)
+  }
+}

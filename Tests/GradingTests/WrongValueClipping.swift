@@ -1,0 +1,78 @@
+import Autograd
+import Datasets
+import Foundation
+import Grading
+
+// Exercise 2 with one bug each: the reference solution's functions, copied,
+// with the changed line marked `// BUG:`.
+
+extension WrongImplementation {
+  static let normClipInsteadOfValue = WrongImplementation(
+    "normClipInsteadOfValue", .normClipInsteadOfValue,
+    "clipGradValue scales the whole gradient to norm clipValue, as clipGradNorm does",
+    ex2: Reference.code.ex2.replacing(clipGradValue: WrongValueClipping.clipGradValueByNorm))
+
+  static let noZeroGradBeforeValueClippedBackward = WrongImplementation(
+    "noZeroGradBeforeBackward (exercise 2)", .noZeroGradBeforeBackward,
+    "trainStep calls backward() without zeroGrad() first",
+    ex2: Reference.code.ex2.replacing(trainStep: WrongValueClipping.trainStepWithoutZeroGrad))
+
+  static let clampAfterStep = WrongImplementation(
+    "clipAtWrongTime (exercise 2)", .clipAtWrongTime, "trainStep clamps the gradient after optimizer.step()",
+    ex2: Reference.code.ex2.replacing(trainStep: WrongValueClipping.trainStepClampingAfterStep))
+}
+
+extension ValueClippingCode {
+  /// This code with some of its functions replaced.
+  func replacing(
+    clipGradValue: (([Tensor], Double) throws -> Void)? = nil,
+    trainStep: ((any Module, any Optimizer, Batch, LossFunction, Double) throws -> Double)? = nil
+  ) -> ValueClippingCode {
+    var code = self
+    if let clipGradValue { code.clipGradValue = clipGradValue }
+    if let trainStep { code.trainStep = trainStep }
+    return code
+  }
+}
+
+enum WrongValueClipping {
+  static func clipGradValueByNorm(_ parameters: [Tensor], clipValue: Double) throws {
+    guard clipValue >= 0 else {
+      throw WorkbookError.invalidArgument(function: "clipGradValue", detail: "clipValue must be ≥ 0, got \(clipValue)")
+    }
+    // BUG: one factor from the total norm, instead of clamping each entry.
+    var sum = 0.0
+    for p in parameters {
+      for v in p.grad?.data ?? [] { sum += v * v }
+    }
+    let factor = min(1, clipValue / (sum.squareRoot() + 1e-6))
+    for p in parameters {
+      guard let g = p.grad else { continue }
+      g.data = g.data.map { $0 * factor }
+    }
+  }
+
+  static func trainStepWithoutZeroGrad(
+    model: any Module, optimizer: any Optimizer, batch: Batch, lossFunction: LossFunction, clipValue: Double
+  ) throws -> Double {
+    // BUG: no optimizer.zeroGrad(), so backward() adds to the previous
+    // step's gradient.
+    let loss = try lossFunction(model(batch.inputs), batch.targets)
+    try loss.backward()
+    try Reference.clipGradValue(model.parameters(), clipValue: clipValue)
+    optimizer.step()
+    return loss.item()
+  }
+
+  static func trainStepClampingAfterStep(
+    model: any Module, optimizer: any Optimizer, batch: Batch, lossFunction: LossFunction, clipValue: Double
+  ) throws -> Double {
+    optimizer.zeroGrad()
+    let loss = try lossFunction(model(batch.inputs), batch.targets)
+    try loss.backward()
+    optimizer.step()
+    // BUG: the step has already used the unclamped gradient.
+    try Reference.clipGradValue(model.parameters(), clipValue: clipValue)
+    return loss.item()
+  }
+}
