@@ -1,13 +1,12 @@
 extension Tensor {
   /// The sum of all elements, as a 0-D tensor.
   public func sum() throws -> Tensor {
-    let n = count, shape = self.shape
+    let n = count
     var total = 0.0
     data.withUnsafeBufferPointer { for v in $0 { total += v } }
     return try Tensor.record([total], shape: [], op: "sum", inputs: [self]) { g in
       // Every element contributes with weight 1.
-      _ = shape
-      return [[Double](repeating: g[0], count: n)]
+      [[Double](repeating: g[0], count: n)]
     }
   }
 
