@@ -154,3 +154,41 @@ struct ChildGraderTests {
     #expect(delivered == Exercise.allCases)
   }
 }
+
+@Suite("What the student's code prints")
+struct PrintedOutputTests {
+  @Test("Lines between a check's markers belong to that check")
+  func attribution() {
+    let output = """
+      before any check
+      WORKBOOK-RUNNING a
+      debug 1
+      WORKBOOK-RESULT {}
+      WORKBOOK-RUNNING b
+      debug 2
+      debug 3
+      """
+    #expect(ChildGrader.printedLines(output) == ["a": ["debug 1"], "b": ["debug 2", "debug 3"]])
+  }
+
+  @Test("A failing check shows what was printed, up to a limit; a passing one does not")
+  func shown() {
+    let failed = ReportFixtures.result(.ex1, "a", .failed, "wrong")
+    let lines = (1...25).map { "line \($0)" }
+    let message = ChildGrader.withPrinted(lines, failed).message
+    #expect(message.hasPrefix("wrong\nYour code printed:\n  | line 1\n"))
+    #expect(message.hasSuffix("  | line 20\n  | … 5 more lines"))
+    let passed = ReportFixtures.result(.ex1, "a", .passed)
+    #expect(ChildGrader.withPrinted(lines, passed) == passed)
+  }
+
+  @Test("A crashed check shows what was printed before the crash")
+  func beforeCrash() throws {
+    let id = Grader.checkIDs(.ex1)[0]
+    let grader = ChildGrader(
+      command: ChildGraderTests.shell("echo 'WORKBOOK-RUNNING \(id)'; echo 'x = 42'; kill -SEGV $$"), timeLimit: 5)
+    let result = try #require(try grader.grade(.ex1, checks: [id]).results.first)
+    #expect(result.status == .crashed)
+    #expect(result.message.hasSuffix("Your code printed:\n  | x = 42"))
+  }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import Grading
 import Implementations
 
@@ -7,6 +8,10 @@ struct GradeChildCommand {
   var options: GradeChildOptions
 
   func run() -> Never {
+    // Line-buffer `print`: into a pipe it would otherwise be held back until
+    // exit (and lost in a crash), so a student's debug output would land
+    // after the markers of later checks, or nowhere.
+    setvbuf(stdout, nil, _IOLBF, 0)
     IsolatedGrading.runChild(
       options.exercise, checks: options.checks, code: Implementations.graded, timeLimit: options.timeLimit)
   }

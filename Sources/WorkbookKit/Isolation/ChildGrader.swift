@@ -114,15 +114,49 @@ public struct ChildGrader: Sendable {
           errorOutput: run.errorOutput, ending: ending, timeLimit: timeLimit)
         if collected.results.isEmpty { throw CommandFailure("no check named '\(remaining[0])' in \(exercise.name)") }
       }
-      results += collected.results
+      let printed = Self.printedLines(run.output)
+      results += collected.results.map { Self.withPrinted(printed[$0.check] ?? [], $0) }
       remaining = collected.unreached
     }
     return (results, children)
   }
 
-  /// The marker a child prints before each check (IsolatedGrading's
-  /// protocol); a line starting with it is progress.
+  /// The markers of IsolatedGrading's protocol: before each check (a line
+  /// starting with it is progress) and with each result.
   static let runningMarker = "WORKBOOK-RUNNING "
+  static let resultMarker = "WORKBOOK-RESULT "
+
+  /// What the student's code printed during each check (its debug
+  /// `print`s): the lines between a check's two markers.
+  static func printedLines(_ output: String) -> [String: [String]] {
+    var printed: [String: [String]] = [:]
+    var current: String?
+    for line in output.split(separator: "\n", omittingEmptySubsequences: false) {
+      if line.hasPrefix(runningMarker) {
+        current = String(line.dropFirst(runningMarker.count))
+      } else if line.hasPrefix(resultMarker) {
+        current = nil
+      } else if let current {
+        printed[current, default: []].append(String(line))
+      }
+    }
+    return printed
+  }
+
+  /// Lines of a student's output shown under a check that did not pass.
+  static let printedLimit = 20
+
+  /// `result`, with what the code printed added to the diagnosis when the
+  /// check did not pass: a student debugging with `print` should see it.
+  static func withPrinted(_ lines: [String], _ result: CheckResult) -> CheckResult {
+    let lines = Array(lines.reversed().drop { $0.isEmpty }.reversed())
+    guard !result.passed, !lines.isEmpty else { return result }
+    var result = result
+    let shown = lines.prefix(printedLimit).map { "  | " + $0 }
+    let more = lines.count > printedLimit ? ["  | … \(lines.count - printedLimit) more lines"] : []
+    result.message += "\nYour code printed:\n" + (shown + more).joined(separator: "\n")
+    return result
+  }
 
   /// The child's ending in the graders' terms. A child the parent killed
   /// for silence ran out of time, the same verdict as its own watchdog's.
