@@ -107,10 +107,6 @@ struct WatchCommand {
     lines.append(ReportText.heading(report, paint: paint))
     lines.append("  " + Marks.painted(Marks.mark(result.status), paint) + " " + result.title + label)
     lines += ReportText.diagnosis(result.message, indent: 6, width: width)
-    lines.append("")
-    lines.append("  Open     " + next.location + (next.todo.map { "  " + paint.faint($0) } ?? ""))
-    lines.append("  Read     " + report.exercise.guideFile)
-    lines.append("  Stuck?   swift run workbook hint \(report.exercise.name)")
-    return lines
+    return lines + [""] + next.workLines(paint: paint)
   }
 }

@@ -44,15 +44,22 @@ struct NextStep: Equatable {
 
   /// The lines printed under "Next:".
   func lines(paint: Paint) -> [String] {
-    let name = exercise.name
-    var lines = [paint.bold("Next: \(name), \(exercise.title)")]
+    var lines = [paint.bold("Next: \(exercise.name), \(exercise.title)")]
     if let failingCheck, state == .failing {
       lines.append("  Failing  " + failingCheck)
     }
-    lines.append("  Open     " + location + (todo.map { "  " + paint.faint($0) } ?? ""))
+    lines += workLines(paint: paint)
+    lines.append("  Then     swift run workbook check \(exercise.name)")
+    return lines
+  }
+
+  /// Where to type, what to read, where to get a hint (also under the
+  /// first failing check in `watch`).
+  func workLines(paint: Paint) -> [String] {
+    var lines = ["  Open     " + location]
+    if let todo { lines.append("           " + paint.faint(todo)) }
     lines.append("  Read     " + exercise.guideFile)
-    lines.append("  Stuck?   swift run workbook hint \(name)")
-    lines.append("  Then     swift run workbook check \(name)")
+    lines.append("  Stuck?   swift run workbook hint \(exercise.name)")
     return lines
   }
 
