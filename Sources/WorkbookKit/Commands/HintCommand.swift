@@ -31,8 +31,14 @@ struct HintCommand {
       return .success
     }
     let index = log.next(for: exercise, total: all.count)
-    try store.save(log)
     console.lines(Self.render(exercise, all, index: index, paint: console.paint, width: console.width))
+    // The hint is what was asked for; a count that cannot be saved only
+    // means the same hint comes again next time, so it is a warning.
+    do {
+      try store.save(log)
+    } catch let failure as CommandFailure {
+      Terminal.errorLine("warning: \(failure.message); the next `hint \(exercise.name)` shows this hint again.")
+    }
     return .success
   }
 
