@@ -1,9 +1,51 @@
 import Foundation
 
-/// The `workbook` command's entry point (filled in by the CLI work).
+/// The `workbook` command: parses the command line, runs the subcommand and
+/// turns its outcome into an exit code.
+///
+///   0  what was asked succeeded (for `check`: every graded exercise passes)
+///   1  what was asked failed (a failing exercise, an unwritable file)
+///   2  the command line was wrong; the message names the token
 public enum WorkbookCommand {
-  public static func main() {
-    FileHandle.standardError.write(Data("workbook: not built yet\n".utf8))
-    exit(1)
+  public static func main() -> Never {
+    exit(run(Array(CommandLine.arguments.dropFirst())).rawValue)
+  }
+
+  /// Runs one command line (without the program name), writing errors
+  /// with `errorLine` (standard error unless a test listens).
+  public static func run(_ arguments: [String], errorLine: (String) -> Void = Terminal.errorLine) -> ExitCode {
+    let command: Command
+    do {
+      command = try Command.parse(arguments)
+    } catch {
+      errorLine("error: " + error.message)
+      errorLine(Help.errorFooter(for: error.verb))
+      return .usage
+    }
+    do {
+      return try execute(command)
+    } catch let failure as CommandFailure {
+      errorLine("error: " + failure.message)
+      return .failure
+    } catch {
+      errorLine("error: \(error)")
+      return .failure
+    }
+  }
+
+  static func execute(_ command: Command) throws -> ExitCode {
+    switch command {
+    case let .help(verb):
+      Terminal.line(verb.map(Help.text(for:)) ?? Help.root)
+      return .success
+    case .list: return try ListCommand().run()
+    case let .check(options): return try CheckCommand(options: options).run()
+    case let .hint(options): return try HintCommand(options: options).run()
+    case let .watch(options): return try WatchCommand(options: options).run()
+    case let .run(options): return try RunCommand(options: options).run()
+    case let .grade(options): return try GradeCommand(options: options).run()
+    case let .bench(options): return try BenchCommand(options: options).run()
+    case let .gradeChild(options): GradeChildCommand(options: options).run()
+    }
   }
 }

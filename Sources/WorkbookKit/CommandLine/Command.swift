@@ -1,0 +1,113 @@
+import Foundation
+import Grading
+
+/// A command line, parsed and checked: what `workbook` was asked to do.
+///
+/// Parsing is separate from running so the tests can cover every verb and
+/// every mistake without starting anything.
+public enum Command: Equatable, Sendable {
+  /// Help for `workbook` (nil) or for one subcommand.
+  case help(Verb?)
+  case list
+  case check(CheckOptions)
+  case hint(HintOptions)
+  case watch(WatchOptions)
+  case run(RunOptions)
+  case grade(GradeOptions)
+  case bench(BenchOptions)
+  case gradeChild(GradeChildOptions)
+}
+
+public struct CheckOptions: Equatable, Sendable {
+  /// nil: every exercise.
+  public var exercise: Exercise?
+  public var timeLimit: TimeInterval = 30
+  public var json = false
+
+  public init(exercise: Exercise? = nil, timeLimit: TimeInterval = 30, json: Bool = false) {
+    self.exercise = exercise
+    self.timeLimit = timeLimit
+    self.json = json
+  }
+}
+
+public struct HintOptions: Equatable, Sendable {
+  /// nil only with `reset` (start every exercise's hints over).
+  public var exercise: Exercise?
+  public var all = false
+  public var reset = false
+
+  public init(exercise: Exercise?, all: Bool = false, reset: Bool = false) {
+    self.exercise = exercise
+    self.all = all
+    self.reset = reset
+  }
+}
+
+public struct WatchOptions: Equatable, Sendable {
+  public var timeLimit: TimeInterval = 30
+
+  public init(timeLimit: TimeInterval = 30) { self.timeLimit = timeLimit }
+}
+
+public struct RunOptions: Equatable, Sendable {
+  /// Whose code the demo runs.
+  public enum Source: Equatable, Sendable {
+    /// The student's code if implemented, else the reference with a banner.
+    case automatic
+    case reference
+    /// The student's code, or stop.
+    case mine
+  }
+
+  public var exercise: Exercise
+  public var source: Source = .automatic
+  /// `--color` (true) or `--no-color` (false); nil decides by the terminal.
+  public var color: Bool?
+  /// Everything but `color` and `width`, which depend on the terminal.
+  public var demo = DemoOptions()
+
+  public init(exercise: Exercise, source: Source = .automatic, color: Bool? = nil, demo: DemoOptions = DemoOptions()) {
+    self.exercise = exercise
+    self.source = source
+    self.color = color
+    self.demo = demo
+  }
+}
+
+public struct GradeOptions: Equatable, Sendable {
+  public var jsonPath: String?
+  public var junitPath: String?
+  public var timeLimit: TimeInterval = 30
+
+  public init(jsonPath: String? = nil, junitPath: String? = nil, timeLimit: TimeInterval = 30) {
+    self.jsonPath = jsonPath
+    self.junitPath = junitPath
+    self.timeLimit = timeLimit
+  }
+}
+
+public struct BenchOptions: Equatable, Sendable {
+  public var steps = 200
+  public var runs = 3
+  public var workloads = BenchWorkload.allCases
+
+  public init(steps: Int = 200, runs: Int = 3, workloads: [BenchWorkload] = BenchWorkload.allCases) {
+    self.steps = steps
+    self.runs = runs
+    self.workloads = workloads
+  }
+}
+
+public struct GradeChildOptions: Equatable, Sendable {
+  public var exercise: Exercise
+  /// nil: every check of the exercise.
+  public var checks: [String]?
+  public var timeLimit: TimeInterval = 30
+
+  public init(exercise: Exercise, checks: [String]? = nil, timeLimit: TimeInterval = 30) {
+    self.exercise = exercise
+    self.checks = checks
+    self.timeLimit = timeLimit
+  }
+}

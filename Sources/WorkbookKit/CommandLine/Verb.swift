@@ -1,0 +1,183 @@
+import Grading
+
+/// The subcommands of `workbook`.
+public enum Verb: String, CaseIterable, Sendable {
+  case list, check, hint, watch, run, grade, bench, help
+  /// The child side of isolated grading; not shown in the help.
+  case gradeChild = "__grade"
+
+  /// "workbook check", as used in messages and usage lines.
+  public var commandName: String { "workbook \(rawValue)" }
+
+  /// The subcommands the help lists, in the order a student meets them.
+  public static var visible: [Verb] { allCases.filter { $0 != .gradeChild } }
+
+  /// "ex1, ex2, ex3 or ex4", for messages about exercise arguments.
+  static var exerciseChoices: String {
+    let names = Exercise.allCases.map(\.name)
+    return names.dropLast().joined(separator: ", ") + " or " + names.last!
+  }
+}
+
+/// One option or flag of a subcommand, as the parser accepts it and the
+/// help describes it: one declaration, so the two cannot drift apart.
+public struct OptionSpec: Equatable, Sendable {
+  /// "--steps".
+  public var name: String
+  /// "<n>" for an option that takes a value; nil for a flag.
+  public var valueName: String?
+  public var help: String
+  /// Shown as "(default: …)" after the help.
+  public var defaultText: String?
+
+  public static func flag(_ name: String, _ help: String) -> OptionSpec {
+    OptionSpec(name: name, valueName: nil, help: help, defaultText: nil)
+  }
+
+  public static func value(_ name: String, _ valueName: String, _ help: String, default defaultText: String? = nil)
+    -> OptionSpec
+  {
+    OptionSpec(name: name, valueName: valueName, help: help, defaultText: defaultText)
+  }
+
+  public var takesValue: Bool { valueName != nil }
+}
+
+/// A positional argument of a subcommand.
+public struct ArgumentSpec: Equatable, Sendable {
+  /// "<exercise>".
+  public var name: String
+  public var help: String
+  public var isOptional: Bool
+}
+
+/// Everything the parser and the help know about one subcommand.
+public struct VerbSpec: Sendable {
+  public var verb: Verb
+  /// One line, shown in the subcommand list and as the OVERVIEW.
+  public var summary: String
+  /// Paragraphs after the summary in the subcommand's own help.
+  public var discussion: String?
+  public var arguments: [ArgumentSpec]
+  public var options: [OptionSpec]
+
+  public func option(named name: String) -> OptionSpec? { options.first { $0.name == name } }
+}
+
+extension Verb {
+  /// The declaration of this subcommand.
+  public var spec: VerbSpec {
+    let exercise = ArgumentSpec(name: "<exercise>", help: "ex1, ex2, ex3 or ex4.", isOptional: false)
+    let timeLimit = OptionSpec.value(
+      "--time-limit", "<seconds>", "Seconds per check before it is stopped.", default: "30")
+    switch self {
+    case .list:
+      return VerbSpec(
+        verb: self, summary: "Show every exercise, its state and what to do next.",
+        discussion: "This is what `workbook` does without a subcommand.", arguments: [], options: [])
+    case .check:
+      return VerbSpec(
+        verb: self, summary: "Grade one exercise or all of them.",
+        discussion: """
+          Each exercise is graded in its own process, so a crash or an endless
+          loop in your code is reported as that check's failure and the other
+          checks are still graded.
+          """,
+        arguments: [ArgumentSpec(name: "<exercise>", help: "ex1, ex2, ex3 or ex4 (default: all).", isOptional: true)],
+        options: [timeLimit, .flag("--json", "Print the reports as JSON.")])
+    case .hint:
+      return VerbSpec(
+        verb: self, summary: "Show the next hint for an exercise.",
+        discussion: """
+          Each time you ask, one more hint is shown. The count is kept in
+          .build/workbook-hints.json.
+          """,
+        arguments: [
+          ArgumentSpec(name: "<exercise>", help: "ex1, ex2, ex3 or ex4 (optional with --reset).", isOptional: true)
+        ],
+        options: [
+          .flag("--all", "Show every hint for the exercise."),
+          .flag("--reset", "Start the hints over (for one exercise, or all)."),
+        ])
+    case .watch:
+      return VerbSpec(
+        verb: self, summary: "Re-grade every time you save a file in Exercises/.",
+        discussion: """
+          Rebuilds with `swift build` after each change and grades the
+          exercises it touches. Press Ctrl-C to stop.
+          """,
+        arguments: [], options: [timeLimit])
+    case .run:
+      return VerbSpec(
+        verb: self, summary: "Run an exercise's demo on your code or the reference.",
+        discussion: """
+          Your code in Exercises/ runs when it is implemented; otherwise the
+          reference solution runs and a banner says so.
+          """,
+        arguments: [exercise],
+        options: [
+          .flag("--reference", "Run the reference solution."),
+          .flag("--mine", "Run your code, and stop if it is not implemented yet."),
+          .value("--seed", "<n>", "Seed for data, weights and order.", default: "1"),
+          .value("--steps", "<n>", "Optimizer steps to train."),
+          .value("--lr", "<x>", "Learning rate."),
+          .value("--threshold", "<x>", "Clipping threshold (maxNorm, or clipValue for ex2)."),
+          .value("--accumulation-steps", "<k>", "Micro-batches per optimizer step (ex3, ex4)."),
+          .flag("--sweep", "Try several thresholds and print a table (ex1)."),
+          .value("--momentum", "<x>", "SGD momentum (ex1)."),
+          .flag("--no-scaling", "Do not divide the loss, to see what goes wrong (ex3)."),
+          .value("--svg", "<file>", "Save the chart as SVG."),
+          .value("--csv", "<file>", "Save the per-step numbers as CSV."),
+          .flag("--color", "Use colours even when not writing to a terminal."),
+          .flag("--no-color", "Never use colours."),
+        ])
+    case .grade:
+      return VerbSpec(
+        verb: self, summary: "Write a grading report for a course autograder.",
+        discussion: """
+          Every exercise is worth 25 points, shared equally among its checks.
+          Without a file option the report is printed as a table. The exit
+          code is 0 whenever the report was written, whatever the score.
+          """,
+        arguments: [],
+        options: [
+          .value("--json", "<file>", "Write Gradescope's results.json to this file."),
+          .value("--junit", "<file>", "Write a JUnit XML report to this file."),
+          timeLimit,
+        ])
+    case .bench:
+      return VerbSpec(
+        verb: self, summary: "Time the autograd engine on three workloads.",
+        discussion: """
+          Workloads: mlp (MLP 2-64-64-3 on spirals, batch 256), rnn (Elman RNN,
+          hidden 64, adding problem T = 50, 4 micro-batches of 16) and deep
+          (MLP with 16 hidden layers of width 32, batch 128). Each step clips
+          the gradient norm to 1 and takes an SGD step. For representative
+          figures: `swift run -c release workbook bench`.
+          """,
+        arguments: [],
+        options: [
+          .value("--steps", "<n>", "Timed steps per run, at least 100.", default: "200"),
+          .value("--runs", "<n>", "Runs per workload.", default: "3"),
+          .value("--workload", "<name>", "Only this workload: mlp, rnn or deep."),
+        ])
+    case .help:
+      return VerbSpec(
+        verb: self, summary: "Show help for a subcommand.", discussion: nil,
+        arguments: [ArgumentSpec(name: "<subcommand>", help: "The subcommand to describe.", isOptional: true)],
+        options: [])
+    case .gradeChild:
+      return VerbSpec(
+        verb: self, summary: "Grade checks of one exercise in this process (used by check).",
+        discussion: """
+          Reports each check on standard output with the WORKBOOK-RUNNING and
+          WORKBOOK-RESULT markers, then exits with code 3.
+          """,
+        arguments: [exercise],
+        options: [
+          .value("--checks", "<ids>", "Comma-separated check ids (default: all)."),
+          timeLimit,
+        ])
+    }
+  }
+}

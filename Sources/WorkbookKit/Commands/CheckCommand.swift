@@ -1,0 +1,63 @@
+import Foundation
+import Grading
+
+/// `workbook check [exN]`: grade and show every check, each exercise in
+/// child processes so one crash or endless loop does not hide the rest.
+struct CheckCommand {
+  var options: CheckOptions
+  var console = Console.standard
+
+  func run() throws -> ExitCode {
+    let grader = ChildGrader(command: .current, timeLimit: options.timeLimit)
+    let exercises = options.exercise.map { [$0] } ?? Exercise.allCases
+    var reports: [ExerciseReport] = []
+    if options.json {
+      try grader.gradeAll(exercises) { reports.append($0) }
+      console.line(try Self.json(reports))
+    } else {
+      console.noteGradedFolder()
+      console.status("Grading \(exercises.count == 1 ? exercises[0].name : "your exercises")…")
+      try grader.gradeAll(exercises) { report in
+        console.clearStatus()
+        if !reports.isEmpty { console.line() }
+        reports.append(report)
+        console.lines(
+          options.exercise == nil
+            ? ReportText.overview(report, paint: console.paint, width: console.width)
+            : ReportText.detailed(report, paint: console.paint, width: console.width))
+      }
+      console.line()
+      console.lines(summary(reports))
+    }
+    return reports.allSatisfy { $0.state == .passed } ? .success : .failure
+  }
+
+  /// What to do now: the next exercise, or a word of encouragement.
+  private func summary(_ reports: [ExerciseReport]) -> [String] {
+    let paint = console.paint
+    if let exercise = options.exercise, let report = reports.first {
+      if report.state == .passed {
+        return [paint.green("\(exercise.name) passes.") + " See where you stand with `swift run workbook`."]
+      }
+      let hasFailure = report.results.contains { !$0.passed && $0.status != .notImplemented }
+      let location = NextStep([report])?.location ?? exercise.sourceFile
+      return [
+        hasFailure
+          ? "Fix the first \(Marks.failed) above, then run `swift run workbook check \(exercise.name)` again."
+          : "Continue at \(location), then run `swift run workbook check \(exercise.name)` again.",
+        "Guide: \(exercise.guideFile)   Stuck? `swift run workbook hint \(exercise.name)`",
+      ]
+    }
+    let done = reports.filter { $0.state == .passed }.count
+    var lines = [paint.bold("\(done) of \(reports.count) exercises pass."), ""]
+    lines += NextStep(reports)?.lines(paint: paint) ?? NextStep.allDoneLines(paint: paint)
+    return lines
+  }
+
+  /// The reports as pretty JSON with sorted keys (stable for diffs).
+  static func json(_ reports: [ExerciseReport]) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(reports), as: UTF8.self)
+  }
+}

@@ -1,0 +1,68 @@
+import Grading
+
+/// `workbook hint exN`: one more hint each time, like a patient tutor.
+struct HintCommand {
+  var options: HintOptions
+  var store = HintStore.standard
+  var hints: (Exercise) -> [String] = Hints.hints(for:)
+  var console = Console.standard
+
+  func run() throws -> ExitCode {
+    var log = store.load()
+    guard let exercise = options.exercise else {
+      log.reset(nil)
+      try store.save(log)
+      console.line("Hints start over for every exercise.")
+      return .success
+    }
+    if options.reset {
+      log.reset(exercise)
+      try store.save(log)
+      console.line("Hints for \(exercise.name) start over: `swift run workbook hint \(exercise.name)` shows the first.")
+      return .success
+    }
+    let all = hints(exercise)
+    guard !all.isEmpty else {
+      console.line("There are no hints for \(exercise.name) yet. Read the guide, \(exercise.guideFile).")
+      return .success
+    }
+    if options.all {
+      console.lines(Self.renderAll(exercise, all, paint: console.paint, width: console.width))
+      return .success
+    }
+    let index = log.next(for: exercise, total: all.count)
+    console.lines(Self.render(exercise, all, index: index, paint: console.paint, width: console.width))
+    // The hint is what was asked for; a count that cannot be saved only
+    // means the same hint comes again next time, so it is a warning.
+    do {
+      try store.save(log)
+    } catch let failure as CommandFailure {
+      Terminal.errorLine("warning: \(failure.message); the next `hint \(exercise.name)` shows this hint again.")
+    }
+    return .success
+  }
+
+  /// "Hint 2 of 4 for ex3 (…):", the hint, and what to do after it.
+  static func render(_ exercise: Exercise, _ hints: [String], index: Int, paint: Paint, width: Int) -> [String] {
+    var lines = [paint.bold("Hint \(index + 1) of \(hints.count) for \(exercise.name) (\(exercise.title)):"), ""]
+    lines += TextWrap.wrap(hints[index], width: width, indent: 2, firstIndent: 2)
+    lines.append("")
+    if index + 1 < hints.count {
+      lines.append(paint.faint("Still stuck? Run `swift run workbook hint \(exercise.name)` again for the next hint."))
+    } else {
+      lines.append(paint.faint("That was the last hint. The guide explains every step: \(exercise.guideFile)"))
+      lines.append(paint.faint("`swift run workbook hint \(exercise.name) --all` shows them all again; `--reset` starts over."))
+    }
+    return lines
+  }
+
+  /// Every hint, numbered.
+  static func renderAll(_ exercise: Exercise, _ hints: [String], paint: Paint, width: Int) -> [String] {
+    var lines = [paint.bold("Hints for \(exercise.name) (\(exercise.title)):")]
+    for (index, hint) in hints.enumerated() {
+      lines.append("")
+      lines += TextWrap.wrap("\(index + 1). " + hint, width: width, indent: 5, firstIndent: 2)
+    }
+    return lines
+  }
+}

@@ -1,0 +1,51 @@
+import Grading
+
+/// `workbook` / `workbook list`: where the student stands and what to do
+/// next, in one screen.
+struct ListCommand {
+  var console = Console.standard
+  var grader = ChildGrader(command: .current, timeLimit: 30)
+
+  func run() throws -> ExitCode {
+    var reports: [ExerciseReport] = []
+    console.status("Grading your exercises…")
+    defer { console.clearStatus() }
+    try grader.gradeAll(Exercise.allCases) { report in
+      reports.append(report)
+      console.status("Grading your exercises… \(reports.count) of \(Exercise.allCases.count)")
+    }
+    console.clearStatus()
+    console.lines(Self.render(reports, paint: console.paint))
+    return .success
+  }
+
+  /// The screen: a progress line, one row per exercise, the next step.
+  static func render(_ reports: [ExerciseReport], paint: Paint) -> [String] {
+    let done = reports.filter { $0.state == .passed }.count
+    var lines = [paint.bold("Gradient Workbook: \(done) of \(reports.count) exercises done"), ""]
+    let titleWidth = reports.map(\.exercise.title.count).max() ?? 0
+    let counts = reports.map { "\($0.passedCount)/\($0.results.count) checks" }
+    let countWidth = counts.map(\.count).max() ?? 0
+    for (report, count) in zip(reports, counts) {
+      let mark = Marks.painted(Marks.mark(report.state), paint)
+      let title = report.exercise.title.padding(toLength: titleWidth, withPad: " ", startingAt: 0)
+      let paddedCount = String(repeating: " ", count: countWidth - count.count) + count
+      lines.append("  \(mark) \(report.exercise.name)  \(title)  \(paddedCount)   \(stateWord(report.state, paint))")
+    }
+    lines.append("")
+    if let next = NextStep(reports) {
+      lines += next.lines(paint: paint)
+    } else {
+      lines += NextStep.allDoneLines(paint: paint)
+    }
+    return lines
+  }
+
+  static func stateWord(_ state: ExerciseReport.State, _ paint: Paint) -> String {
+    switch state {
+    case .passed: return paint.green(state.rawValue)
+    case .failing: return paint.red(state.rawValue)
+    case .notStarted: return paint.faint(state.rawValue)
+    }
+  }
+}

@@ -1,0 +1,69 @@
+import Grading
+
+/// Exercise reports as a student reads them in the terminal.
+///
+///     ex1  Gradient clipping by norm
+///       ✓ gradNorm of one tensor is its length
+///       ✗ clipGradNorm scales every gradient by one factor
+///           the total norm after clipping is 2.0, expected 1.0
+///       3 of 7 checks pass.
+enum ReportText {
+  /// One exercise, every check with its mark, and the diagnosis under each
+  /// check that did not pass. A diagnosis equal to the one just shown
+  /// (typically "not implemented yet" for every check of a stub) is not
+  /// repeated.
+  static func detailed(_ report: ExerciseReport, paint: Paint, width: Int) -> [String] {
+    var lines = [heading(report, paint: paint)]
+    var lastMessage: String?
+    for result in report.results {
+      let label = Marks.label(result.status).map { paint.faint("  (\($0))") } ?? ""
+      lines.append("  " + Marks.painted(Marks.mark(result.status), paint) + " " + result.title + label)
+      if !result.passed && result.message != lastMessage {
+        lines += diagnosis(result.message, indent: 6, width: width)
+        lastMessage = result.message
+      }
+    }
+    lines.append("  " + countSentence(report))
+    return lines
+  }
+
+  /// One exercise when checking all: every check of an exercise in
+  /// progress, but one line for a passing one and two for a stub (its
+  /// checks all say "not implemented"), so the work in progress stands out.
+  static func overview(_ report: ExerciseReport, paint: Paint, width: Int) -> [String] {
+    switch report.state {
+    case .failing:
+      return detailed(report, paint: paint, width: width)
+    case .passed:
+      return [heading(report, paint: paint) + "  " + paint.faint(countSentence(report))]
+    case .notStarted:
+      return [heading(report, paint: paint) + paint.faint("  not started")]
+        + diagnosis(report.results.first?.message ?? "", indent: 4, width: width)
+    }
+  }
+
+  /// "ex1  Gradient clipping by norm", bold.
+  static func heading(_ report: ExerciseReport, paint: Paint) -> String {
+    Marks.painted(Marks.mark(report.state), paint) + " " + paint.bold("\(report.exercise.name)  \(report.exercise.title)")
+  }
+
+  /// "3 of 7 checks pass."
+  static func countSentence(_ report: ExerciseReport) -> String {
+    let total = report.results.count
+    if report.passedCount == total { return "All \(total) checks pass." }
+    return "\(report.passedCount) of \(total) check\(total == 1 ? "" : "s") pass."
+  }
+
+  /// A diagnosis wrapped and indented under its check.
+  static func diagnosis(_ message: String, indent: Int, width: Int) -> [String] {
+    TextWrap.wrap(message, width: max(width, 40), indent: indent, firstIndent: indent)
+  }
+
+  /// The first check that did not pass, and its report.
+  static func firstProblem(_ reports: [ExerciseReport]) -> (ExerciseReport, CheckResult)? {
+    for report in reports where report.state != .passed {
+      if let result = report.results.first(where: { !$0.passed }) { return (report, result) }
+    }
+    return nil
+  }
+}

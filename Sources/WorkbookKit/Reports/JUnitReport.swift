@@ -1,0 +1,66 @@
+import Foundation
+import Grading
+
+/// A JUnit XML report: a testsuite per exercise, a testcase per check, a
+/// `<failure>` for each check that did not pass.
+///
+/// CI systems (GitLab, Jenkins, GitHub annotations) read this shape; the
+/// failure's `message` attribute holds the first line of the diagnosis and
+/// its body the whole of it.
+public enum JUnitReport {
+  public static func xml(_ reports: [ExerciseReport]) -> String {
+    let total = reports.reduce(0) { $0 + $1.results.count }
+    let failures = reports.reduce(0) { $0 + $1.results.count - $1.passedCount }
+    var lines = [
+      #"<?xml version="1.0" encoding="UTF-8"?>"#,
+      #"<testsuites name="Gradient Workbook" tests="\#(total)" failures="\#(failures)" errors="0">"#,
+    ]
+    for report in reports {
+      let exercise = report.exercise
+      lines.append(
+        #"  <testsuite name="\#(escape("\(exercise.name): \(exercise.title)"))" tests="\#(report.results.count)" "#
+          + #"failures="\#(report.results.count - report.passedCount)" errors="0" skipped="0">"#)
+      for result in report.results {
+        let opening = #"    <testcase classname="\#(exercise.name)" name="\#(escape(result.title))""#
+        if result.passed {
+          lines.append(opening + "/>")
+        } else {
+          let firstLine = result.message.split(separator: "\n").first.map(String.init) ?? ""
+          lines.append(opening + ">")
+          lines.append(
+            #"      <failure message="\#(escape(firstLine))" type="\#(result.status.rawValue)">"#
+              + escape(result.message, attribute: false) + "</failure>")
+          lines.append("    </testcase>")
+        }
+      }
+      lines.append("  </testsuite>")
+    }
+    lines.append("</testsuites>")
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// Text safe in an attribute or element: the five special characters as
+  /// entities, and characters XML 1.0 forbids (control codes such as an
+  /// ANSI escape) dropped, since no entity can carry them.
+  public static func escape(_ text: String, attribute: Bool = true) -> String {
+    var out = ""
+    out.reserveCapacity(text.count)
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "&": out += "&amp;"
+      case "<": out += "&lt;"
+      case ">": out += "&gt;"
+      case "\"": out += "&quot;"
+      case "'": out += "&apos;"
+      case "\n", "\r", "\t":
+        // Inside an attribute a parser would turn them into spaces.
+        if attribute { out += "&#\(scalar.value);" } else { out.unicodeScalars.append(scalar) }
+      default:
+        let v = scalar.value
+        let allowed = v >= 0x20 && !(0xFFFE...0xFFFF).contains(v)
+        if allowed { out.unicodeScalars.append(scalar) }
+      }
+    }
+    return out
+  }
+}

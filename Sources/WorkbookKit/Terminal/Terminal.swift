@@ -1,0 +1,69 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// What the standard output is connected to, decided once.
+///
+/// Progress lines are rewritten in place and colours are used only on a
+/// terminal: in a log file or a CI transcript, escape codes are noise.
+public enum Terminal {
+  /// Standard output is a terminal.
+  public static var isInteractive: Bool { isatty(STDOUT_FILENO) == 1 }
+
+  /// Colours on: a terminal, NO_COLOR unset (https://no-color.org), unless
+  /// `override` (`--color` / `--no-color`) says otherwise.
+  public static func useColor(override: Bool? = nil, environment: [String: String] = ProcessInfo.processInfo.environment)
+    -> Bool
+  {
+    if let override { return override }
+    return isInteractive && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+  }
+
+  /// The terminal's width in columns; COLUMNS, or 80, when it cannot be asked.
+  public static var width: Int {
+    var size = winsize()
+    if isInteractive, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
+      return Int(size.ws_col)
+    }
+    return ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init) ?? 80
+  }
+
+  /// Writes to standard output at once (no buffering surprises between
+  /// our lines and a child's).
+  static func write(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+  }
+
+  /// Writes one line to standard output.
+  static func line(_ text: String = "") { write(text + "\n") }
+
+  /// Writes one line to standard error.
+  public static func errorLine(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+  }
+
+  /// Carriage return and "erase line": the start of a line rewritten in place.
+  static let rewriteLine = "\r\u{1B}[2K"
+}
+
+/// Colours for marks and headings; plain text when off.
+///
+/// Always applied to finished, already-aligned text, so escape codes never
+/// count toward a column width.
+struct Paint {
+  var enabled: Bool
+
+  func green(_ text: String) -> String { style("32", text) }
+  func red(_ text: String) -> String { style("31", text) }
+  func yellow(_ text: String) -> String { style("33", text) }
+  func bold(_ text: String) -> String { style("1", text) }
+  func faint(_ text: String) -> String { style("2", text) }
+
+  private func style(_ code: String, _ text: String) -> String {
+    enabled && !text.isEmpty ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+  }
+}

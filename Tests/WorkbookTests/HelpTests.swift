@@ -1,0 +1,229 @@
+import Testing
+
+@testable import WorkbookKit
+
+/// The help texts, word for word: a change to one is a change to what
+/// students and instructors read, and should be seen in review.
+@Suite("Help texts")
+struct HelpTests {
+  @Test("workbook --help lists the subcommands")
+  func root() {
+    #expect(
+      Help.root == """
+        OVERVIEW: Exercises on gradient clipping and gradient accumulation, graded as
+        you go.
+
+        Start with `swift run workbook`, which lists the exercises and says what to do
+        next.
+
+        USAGE: workbook [<subcommand>]
+
+        OPTIONS:
+          -h, --help              Show help information.
+
+        SUBCOMMANDS:
+          list (default)          Show every exercise, its state and what to do next.
+          check                   Grade one exercise or all of them.
+          hint                    Show the next hint for an exercise.
+          watch                   Re-grade every time you save a file in Exercises/.
+          run                     Run an exercise's demo on your code or the reference.
+          grade                   Write a grading report for a course autograder.
+          bench                   Time the autograd engine on three workloads.
+          help                    Show help for a subcommand.
+
+          See 'workbook help <subcommand>' for detailed help.
+        """)
+  }
+
+  @Test("workbook list --help")
+  func list() {
+    #expect(
+      Help.text(for: .list) == """
+        OVERVIEW: Show every exercise, its state and what to do next.
+
+        This is what `workbook` does without a subcommand.
+
+        USAGE: workbook list
+
+        OPTIONS:
+          -h, --help              Show help information.
+        """)
+  }
+
+  @Test("workbook check --help")
+  func check() {
+    #expect(
+      Help.text(for: .check) == """
+        OVERVIEW: Grade one exercise or all of them.
+
+        Each exercise is graded in its own process, so a crash or an endless
+        loop in your code is reported as that check's failure and the other
+        checks are still graded.
+
+        USAGE: workbook check [<exercise>] [--time-limit <seconds>] [--json]
+
+        ARGUMENTS:
+          <exercise>              ex1, ex2, ex3 or ex4 (default: all).
+
+        OPTIONS:
+          --time-limit <seconds>  Seconds per check before it is stopped. (default: 30)
+          --json                  Print the reports as JSON.
+          -h, --help              Show help information.
+        """)
+  }
+
+  @Test("workbook hint --help")
+  func hint() {
+    #expect(
+      Help.text(for: .hint) == """
+        OVERVIEW: Show the next hint for an exercise.
+
+        Each time you ask, one more hint is shown. The count is kept in
+        .build/workbook-hints.json.
+
+        USAGE: workbook hint [<exercise>] [--all] [--reset]
+
+        ARGUMENTS:
+          <exercise>              ex1, ex2, ex3 or ex4 (optional with --reset).
+
+        OPTIONS:
+          --all                   Show every hint for the exercise.
+          --reset                 Start the hints over (for one exercise, or all).
+          -h, --help              Show help information.
+        """)
+  }
+
+  @Test("workbook watch --help")
+  func watch() {
+    #expect(
+      Help.text(for: .watch) == """
+        OVERVIEW: Re-grade every time you save a file in Exercises/.
+
+        Rebuilds with `swift build` after each change and grades the
+        exercises it touches. Press Ctrl-C to stop.
+
+        USAGE: workbook watch [--time-limit <seconds>]
+
+        OPTIONS:
+          --time-limit <seconds>  Seconds per check before it is stopped. (default: 30)
+          -h, --help              Show help information.
+        """)
+  }
+
+  @Test("workbook run --help")
+  func run() {
+    #expect(
+      Help.text(for: .run) == """
+        OVERVIEW: Run an exercise's demo on your code or the reference.
+
+        Your code in Exercises/ runs when it is implemented; otherwise the
+        reference solution runs and a banner says so.
+
+        USAGE: workbook run <exercise> [--reference] [--mine] [--seed <n>] [--steps <n>]
+                            [--lr <x>] [--threshold <x>] [--accumulation-steps <k>]
+                            [--sweep] [--momentum <x>] [--no-scaling] [--svg <file>]
+                            [--csv <file>] [--color] [--no-color]
+
+        ARGUMENTS:
+          <exercise>              ex1, ex2, ex3 or ex4.
+
+        OPTIONS:
+          --reference             Run the reference solution.
+          --mine                  Run your code, and stop if it is not implemented yet.
+          --seed <n>              Seed for data, weights and order. (default: 1)
+          --steps <n>             Optimizer steps to train.
+          --lr <x>                Learning rate.
+          --threshold <x>         Clipping threshold (maxNorm, or clipValue for ex2).
+          --accumulation-steps <k>
+                                  Micro-batches per optimizer step (ex3, ex4).
+          --sweep                 Try several thresholds and print a table (ex1).
+          --momentum <x>          SGD momentum (ex1).
+          --no-scaling            Do not divide the loss, to see what goes wrong (ex3).
+          --svg <file>            Save the chart as SVG.
+          --csv <file>            Save the per-step numbers as CSV.
+          --color                 Use colours even when not writing to a terminal.
+          --no-color              Never use colours.
+          -h, --help              Show help information.
+        """)
+  }
+
+  @Test("workbook grade --help")
+  func grade() {
+    #expect(
+      Help.text(for: .grade) == """
+        OVERVIEW: Write a grading report for a course autograder.
+
+        Every exercise is worth 25 points, shared equally among its checks.
+        Without a file option the report is printed as a table. The exit
+        code is 0 whenever the report was written, whatever the score.
+
+        USAGE: workbook grade [--json <file>] [--junit <file>] [--time-limit <seconds>]
+
+        OPTIONS:
+          --json <file>           Write Gradescope's results.json to this file.
+          --junit <file>          Write a JUnit XML report to this file.
+          --time-limit <seconds>  Seconds per check before it is stopped. (default: 30)
+          -h, --help              Show help information.
+        """)
+  }
+
+  @Test("workbook bench --help")
+  func bench() {
+    #expect(
+      Help.text(for: .bench) == """
+        OVERVIEW: Time the autograd engine on three workloads.
+
+        Workloads: mlp (MLP 2-64-64-3 on spirals, batch 256), rnn (Elman RNN,
+        hidden 64, adding problem T = 50, 4 micro-batches of 16) and deep
+        (MLP with 16 hidden layers of width 32, batch 128). Each step clips
+        the gradient norm to 1 and takes an SGD step. For representative
+        figures: `swift run -c release workbook bench`.
+
+        USAGE: workbook bench [--steps <n>] [--runs <n>] [--workload <name>]
+
+        OPTIONS:
+          --steps <n>             Timed steps per run, at least 100. (default: 200)
+          --runs <n>              Runs per workload. (default: 3)
+          --workload <name>       Only this workload: mlp, rnn or deep.
+          -h, --help              Show help information.
+        """)
+  }
+
+  @Test("workbook help --help")
+  func help() {
+    #expect(
+      Help.text(for: .help) == """
+        OVERVIEW: Show help for a subcommand.
+
+        USAGE: workbook help [<subcommand>]
+
+        ARGUMENTS:
+          <subcommand>            The subcommand to describe.
+
+        OPTIONS:
+          -h, --help              Show help information.
+        """)
+  }
+
+  @Test("The line under a usage error is short", arguments: [Verb.run, .check, .list])
+  func errorFooter(_ verb: Verb) {
+    let expected: [Verb: String] = [
+      .run: "USAGE: workbook run <exercise> [<options>]\nSee 'workbook run --help' for more.",
+      .check: "USAGE: workbook check [<exercise>] [<options>]\nSee 'workbook check --help' for more.",
+      .list: "USAGE: workbook list\nSee 'workbook list --help' for more.",
+    ]
+    #expect(Help.errorFooter(for: verb) == expected[verb])
+  }
+
+  @Test("Every help line fits in 80 columns", arguments: Verb.allCases)
+  func width(_ verb: Verb) {
+    for line in (Help.text(for: verb) + "\n" + Help.root).split(separator: "\n") {
+      #expect(line.count <= 80, "\(line)")
+    }
+  }
+
+  @Test("The hidden grading subcommand is not listed")
+  func hiddenVerb() {
+    #expect(!Help.root.contains("__grade"))
+  }
+}

@@ -1,0 +1,28 @@
+import Grading
+
+/// Reports with every state, and messages full of characters that JSON and
+/// XML must escape.
+enum ReportFixtures {
+  static func result(_ exercise: Exercise, _ id: String, _ status: CheckResult.Status, _ message: String = "ok")
+    -> CheckResult
+  {
+    CheckResult(exercise: exercise, check: id, title: "Check \(id) <&> \"quoted\"", status: status, message: message)
+  }
+
+  static let passing = ExerciseReport(
+    exercise: .ex1, results: [result(.ex1, "a", .passed), result(.ex1, "b", .passed)])
+
+  static let failing = ExerciseReport(
+    exercise: .ex2,
+    results: [
+      result(.ex2, "a", .passed),
+      result(.ex2, "b", .failed, "expected 1 < 2 & 3 > 2\nsecond line with 'quotes'"),
+      result(.ex2, "c", .crashed, "Your code crashed: \u{1B}[31mFatal error\u{1B}[0m"),
+      result(.ex2, "d", .timedOut, "still running after 30 s"),
+    ])
+
+  static let notStarted = ExerciseReport(
+    exercise: .ex3, results: [result(.ex3, "a", .notImplemented, "not implemented yet: fill in TODO(ex3)")])
+
+  static let all = [passing, failing, notStarted]
+}
