@@ -77,8 +77,9 @@ enum AccumulationChecks {
       guard distance <= equivalenceTolerance else {
         throw Finding(
           "With Adam, 4 accumulated steps end \(sci(distance)) (relative) away from 4 large-batch steps "
-            + "(allowed \(sci(equivalenceTolerance))). Does the loop call optimizer.step() and zeroGrad() "
-            + "rather than changing parameters itself?")
+            + "(allowed \(sci(equivalenceTolerance))). Adam divides by the gradient's own size, so a wrongly "
+            + "scaled gradient shows only faintly here: if another check fails, it names the cause. If none does, "
+            + "make sure the loop changes parameters only through optimizer.step().")
       }
     },
     Check("invalid-steps", "accumulationSteps below 1 throws WorkbookError.invalidArgument") { code in

@@ -15,8 +15,10 @@ import Foundation
 /// (through exit tests) and `workbook check` (through child processes) use
 /// this protocol.
 public enum IsolatedGrading {
-  static let runningMarker = "WORKBOOK-RUNNING "
-  static let resultMarker = "WORKBOOK-RESULT "
+  /// Printed by the child before each check.
+  public static let runningMarker = "WORKBOOK-RUNNING "
+  /// Printed by the child before each check's JSON result.
+  public static let resultMarker = "WORKBOOK-RESULT "
   /// The child's exit code after it reported; never 0, so a test harness that
   /// waits for a failing exit sees crashes and reports alike.
   public static let reportedExitCode: Int32 = 3
@@ -76,7 +78,7 @@ public enum IsolatedGrading {
     if ending == .exited(timedOutExitCode) {
       return CheckResult(
         exercise: check.exercise, check: check.id, title: check.title, status: .timedOut,
-        message: "Your code was still running after \(Int(timeLimit)) s, so it was stopped. Look for a loop "
+        message: "Your code was still running after \(formatSeconds(timeLimit)), so it was stopped. Look for a loop "
           + "that never ends (a stride whose step is 0, a while whose condition never changes).")
     }
     let reason = crashReason(errorOutput)
@@ -90,6 +92,11 @@ public enum IsolatedGrading {
       message: "Your code crashed (\(how)) during this check"
         + (reason.map { ": \($0)" } ?? "")
         + ". Typical causes: an index out of range, force-unwrapping a nil grad (`p.grad!`), or a precondition.")
+  }
+
+  /// "30 s", "1.5 s", "0.25 s": a time limit as a person reads it.
+  static func formatSeconds(_ seconds: TimeInterval) -> String {
+    seconds == seconds.rounded() ? "\(Int(seconds)) s" : "\(String(format: "%g", seconds)) s"
   }
 
   /// The runtime's own words ("Fatal error: Index out of range"), if any.

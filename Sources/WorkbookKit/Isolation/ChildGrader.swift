@@ -123,8 +123,8 @@ public struct ChildGrader: Sendable {
 
   /// The markers of IsolatedGrading's protocol: before each check (a line
   /// starting with it is progress) and with each result.
-  static let runningMarker = "WORKBOOK-RUNNING "
-  static let resultMarker = "WORKBOOK-RESULT "
+  static let runningMarker = IsolatedGrading.runningMarker
+  static let resultMarker = IsolatedGrading.resultMarker
 
   /// What the student's code printed during each check (its debug
   /// `print`s): the lines between a check's two markers.
