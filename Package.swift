@@ -52,9 +52,11 @@ let exerciseTargets: [Target] = exerciseFolders.enumerated().flatMap { index, fo
     .target(
       name: "Exercise\(number)", dependencies: engine + (number == 4 ? ["Exercise1"] : []),
       path: "Exercises/\(folder)", exclude: ["README.md"]),
+    // The reference is optimized like the engine: the demos and the
+    // benchmark run it, and nobody steps through it in a debugger.
     .target(
       name: "Solution\(number)", dependencies: engine + (number == 4 ? ["Solution1"] : []),
-      path: "Solutions/\(folder)"),
+      path: "Solutions/\(folder)", swiftSettings: optimized),
   ]
 }
 
