@@ -1,4 +1,5 @@
 import Autograd
+import Charts
 import Datasets
 
 /// The exploding-gradient setup of exercises 1 and 2: an Elman RNN on the
@@ -91,26 +92,26 @@ extension AddingProblemSetup {
   /// Trains a fresh model for `batches.count` steps with `step`, stopping
   /// early once the loss is no longer a number (the rest of the run would
   /// only repeat NaN; the curve is padded with NaN so charts say where it
-  /// diverged).
+  /// diverged). Reports progress to `report` as it goes.
   ///
-  /// - Parameters:
-  ///   - threshold: counted as "clipped" when the norm before clipping
-  ///     exceeds it; `nil` for an unclipped run.
-  ///   - report: called after every step with the step (1-based) and run.
+  /// - Parameter threshold: counted as "clipped" when the norm before
+  ///   clipping exceeds it; `nil` for an unclipped run.
   func train(
     _ name: String, batches: [Batch], makeOptimizer: ([Tensor]) -> any Optimizer, threshold: Double?,
-    step: (any Module, any Optimizer, Batch) throws -> StepRecord,
-    report: (Int, ClippingRun) -> Void
+    report: DemoReport, step: (any Module, any Optimizer, Batch) throws -> StepRecord
   ) throws -> ClippingRun {
     let model = makeModel()
     let optimizer = makeOptimizer(model.parameters())
+    let ticker = ProgressTicker(total: batches.count)
     var run = ClippingRun(name: name)
     for (i, batch) in batches.enumerated() {
       let record = try step(model, optimizer, batch)
       run.losses.append(record.loss)
       run.norms.append(record.gradNorm)
       if let threshold, record.gradNorm > threshold { run.clippedSteps += 1 }
-      report(i + 1, run)
+      if ticker.shouldReport(i + 1) || !record.loss.isFinite {
+        report.progress("\(name): step \(i + 1)/\(batches.count), loss \(Format.number(record.loss))")
+      }
       if !record.loss.isFinite {
         let rest = batches.count - run.losses.count
         run.losses += [Double](repeating: .nan, count: rest)
@@ -121,5 +122,37 @@ extension AddingProblemSetup {
     run.finalParameters = Compare.parameters(of: model)
     if run.divergedAt == nil { run.testLoss = try Reference.evaluate(model: model, on: test, lossFunction: lossFunction) }
     return run
+  }
+}
+
+// MARK: - Loss charts
+
+extension AddingProblemSetup {
+  /// Loss curves show the mean of this many batches (see `smoothed`).
+  static let lossWindow = 10
+
+  /// The loss chart of the RNN demos: each run's batch loss as the mean of
+  /// `lossWindow` batches, with the 1/6 baseline drawn first (underneath).
+  ///
+  /// An exploding run's loss reaches 1e300 before it turns NaN, and a log
+  /// axis that tall squeezes the rest into one row. So when every run that
+  /// did not diverge ends well below 1, the axis is linear and stops at 1,
+  /// where the step from ~0.17 to ~0.1 is visible; otherwise it is
+  /// logarithmic and stops at 1000. The title says where it stops.
+  static func lossChart(_ runs: [ClippingRun], names: [String]? = nil, baseline: Bool = true) -> LineChart {
+    let settled = runs.filter { $0.divergedAt == nil }.allSatisfy { $0.recentLoss() <= 0.5 }
+    let cap = settled ? 1.0 : 1e3
+    let steps = runs.map(\.losses.count).max() ?? 0
+    var series: [LineChart.Series] = []
+    if baseline {
+      series.append(.init("always predicting 1: MSE 1/6", [Double](repeating: Self.baseline, count: steps)))
+    }
+    for (index, run) in runs.enumerated() {
+      let name = names.map { $0[index] } ?? run.name
+      series.append(.init(name, capped(smoothed(run.losses, window: lossWindow), at: cap)))
+    }
+    return LineChart(
+      title: "Training loss: mean of \(lossWindow) batches, drawn up to \(Format.number(cap))", xLabel: "step",
+      yLabel: "loss", series: series, logScaleY: !settled, xStart: 1)
   }
 }

@@ -25,13 +25,24 @@ enum Reference {
   @discardableResult
   static func clipGradNorm(_ parameters: [Tensor], maxNorm: Double) -> Double {
     let norm = gradientNorm(parameters)
-    let ratio = maxNorm / (norm + 1e-6)
-    let factor = ratio.isNaN ? ratio : min(1, ratio)
+    let factor = clipFactor(norm: norm, maxNorm: maxNorm)
     for p in parameters {
       guard let g = p.grad else { continue }
       g.data = g.data.map { $0 * factor }
     }
     return norm
+  }
+
+  /// `min(1, maxNorm / (norm + 1e-6))`; a NaN stays NaN, as in PyTorch.
+  static func clipFactor(norm: Double, maxNorm: Double) -> Double {
+    let ratio = maxNorm / (norm + 1e-6)
+    return ratio.isNaN ? ratio : min(1, ratio)
+  }
+
+  /// A gradient (one array per parameter) clipped by norm, as a copy.
+  static func clipByNorm(_ gradient: [[Double]], maxNorm: Double) -> [[Double]] {
+    let factor = clipFactor(norm: Compare.norm(gradient), maxNorm: maxNorm)
+    return gradient.map { $0.map { $0 * factor } }
   }
 
   /// One ordinary step, optionally clipped by norm with `clipNorm`.
@@ -173,6 +184,12 @@ func angleDegrees(_ a: [[Double]], _ b: [[Double]]) -> Double {
   guard dot.isFinite, aa.isFinite, bb.isFinite else { return .nan }
   guard aa > 0, bb > 0 else { return 0 }
   return acos(min(1, max(-1, dot / (aa.squareRoot() * bb.squareRoot())))) * 180 / Double.pi
+}
+
+/// The mean of the finite values; NaN when there are none.
+func mean(_ values: [Double]) -> Double {
+  let finite = values.filter(\.isFinite)
+  return finite.isEmpty ? .nan : finite.reduce(0, +) / Double(finite.count)
 }
 
 /// The step at which a loss first stopped being a number (1-based), if it did.

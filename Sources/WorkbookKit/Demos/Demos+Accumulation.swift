@@ -221,11 +221,11 @@ extension Demos {
     // curves are drawn over them, and the accumulated run last: on top of
     // the large batch it matches.
     let drawingOrder = [runs.count - 1] + (options.noScaling ? [2, 0, 1] : [0, 1])
-    let curves = drawingOrder.map { (runs[$0].name, smoothed(runs[$0].losses, window: lossWindow)) }
+    let curves = drawingOrder.map { (runs[$0].name, smoothed(runs[$0].losses, window: AddingProblemSetup.lossWindow)) }
     let cap = 2.0
     let isCapped = curves.contains { $0.1.contains { $0.isFinite && $0 > cap } }
     let chart = LineChart(
-      title: "Training loss (cross-entropy): mean of \(lossWindow) batches" + (isCapped ? ", drawn up to 2" : ""),
+      title: "Training loss (cross-entropy): mean of \(AddingProblemSetup.lossWindow) batches" + (isCapped ? ", drawn up to 2" : ""),
       xLabel: "optimizer step", yLabel: "loss",
       series: curves.map { .init($0.0, capped($0.1, at: cap)) }, xStart: 1)
     report.chart(chart, height: 14)

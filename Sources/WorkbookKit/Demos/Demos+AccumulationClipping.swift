@@ -25,8 +25,9 @@ extension Demos {
   /// of 8 (`accumulationSteps`), maxNorm 1 (`threshold`), 500 steps
   /// (`steps`). A debug build runs it in about two seconds.
   ///
-  /// Files: the loss chart at `svgPath`; CSV with each run's loss and the
-  /// gradient norm before clipping per step.
+  /// Files: the loss chart at `svgPath`, the angle chart with suffix
+  /// `-angle`; CSV with each run's loss, gradient norm before clipping and
+  /// angle per step.
   static func accumulationClipping(code: WorkbookCode, options: DemoOptions, output: DemoOutput) throws -> DemoSummary {
     let report = DemoReport(options: options, output: output)
     let start = Date()
@@ -106,46 +107,68 @@ extension Demos {
     let onceAfterOne = Compare.largestDifference(try oneStep(onceStep), largeAfterOne)
     let eachAfterOne = Compare.largestDifference(try oneStep(eachStep), largeAfterOne)
 
-    // Training.
+    // Training. Before each step of the two accumulating runs, the engine
+    // also computes the clipped batch-of-32 gradient at the same weights, so
+    // the angle between that and the step actually taken is measured.
+    let recordingSGD: ([Tensor]) -> any Optimizer = { GradientRecordingSGD($0, lr: learningRate) }
     func train(_ name: String, _ step: (any Module, any Optimizer, Batch) throws -> StepRecord) throws -> ClippingRun {
-      let ticker = ProgressTicker(total: steps)
-      return try setup.train(
-        name, batches: batches, makeOptimizer: { SGD($0, lr: learningRate) }, threshold: maxNorm, step: step,
-        report: { i, run in
-          if ticker.shouldReport(i) {
-            report.progress("\(name): step \(i)/\(steps), loss \(Format.number(run.losses.last ?? .nan))")
-          }
-        })
+      try setup.train(
+        name, batches: batches, makeOptimizer: recordingSGD, threshold: maxNorm, report: report, step: step)
+    }
+    func trainMeasuringAngles(_ name: String, _ step: (any Module, any Optimizer, Batch) throws -> StepRecord) throws
+      -> (run: ClippingRun, angles: [Double])
+    {
+      var angles: [Double] = []
+      let run = try train(name) { model, optimizer, batch in
+        let largeBatch = Reference.clipByNorm(
+          try Reference.gradient(model: model, batch: batch, lossFunction: setup.lossFunction), maxNorm: maxNorm)
+        let record = try step(model, optimizer, batch)
+        angles.append(angleDegrees(largeBatch, (optimizer as? GradientRecordingSGD)?.lastGradient ?? largeBatch))
+        return record
+      }
+      return (run, angles + [Double](repeating: .nan, count: steps - angles.count))
     }
     let large = try train("batch of \(setup.batchSize), clipped", largeStep)
-    let once = try train("clip once (your code)", onceStep)
-    let each = try train("clip each micro-batch (wrong)", eachStep)
+    let (once, onceAngles) = try trainMeasuringAngles("clip once (your code)", onceStep)
+    let (each, eachAngles) = try trainMeasuringAngles("clip each micro-batch (wrong)", eachStep)
     let onceAfterTraining = Compare.largestDifference(once.finalParameters, large.finalParameters)
     let eachAfterTraining = Compare.largestDifference(each.finalParameters, large.finalParameters)
 
-    let chart = LineChart(
-      title: lossTitle, xLabel: "step", yLabel: "loss",
-      series: [.init("always predicting 1: MSE 1/6", [Double](repeating: AddingProblemSetup.baseline, count: steps))]
-        + [each, large, once].map { .init($0.name, lossCurve($0.losses)) },
-      xStart: 1)
+    // The wrong way first, so the two runs that agree are drawn over it.
+    let chart = AddingProblemSetup.lossChart([each, large, once])
     report.chart(chart, height: 14)
+    let angleChart = LineChart(
+      title: "Angle between the step taken and the batch-of-\(setup.batchSize) step", xLabel: "step",
+      yLabel: "degrees",
+      series: [.init(each.name, eachAngles), .init(once.name, onceAngles)], xStart: 1)
+    report.chart(angleChart, height: 8)
 
     var table = Table(columns: [
-      .init("run"), .init("Δ after 1 step", alignment: .right), .init("Δ after \(steps) steps", alignment: .right),
-      .init("test MSE", alignment: .right),
+      .init("run"), .init("Δ 1 step", alignment: .right), .init("Δ \(steps) steps", alignment: .right),
+      .init("mean angle", alignment: .right), .init("test MSE", alignment: .right),
     ])
-    table.addRow([large.name, "–", "–", Format.number(large.testLoss)])
-    table.addRow([once.name, Format.tiny(onceAfterOne), Format.tiny(onceAfterTraining), Format.number(once.testLoss)])
-    table.addRow([each.name, Format.tiny(eachAfterOne), Format.tiny(eachAfterTraining), Format.number(each.testLoss)])
+    let meanOnce = mean(onceAngles), meanEach = mean(eachAngles)
+    table.addRow([large.name, "–", "–", "–", Format.number(large.testLoss)])
+    table.addRow([
+      once.name, Format.tiny(onceAfterOne), Format.tiny(onceAfterTraining), Format.fixed(meanOnce, 1) + "°",
+      Format.number(once.testLoss),
+    ])
+    table.addRow([
+      each.name, Format.tiny(eachAfterOne), Format.tiny(eachAfterTraining), Format.fixed(meanEach, 1) + "°",
+      Format.number(each.testLoss),
+    ])
     report.table(table)
     report.blank()
     report.paragraph(
       "Δ: the largest absolute difference of any parameter from the clipped batch-of-\(setup.batchSize) run. "
+        + "Mean angle: between each step and the clipped batch-of-\(setup.batchSize) gradient at the same weights. "
         + "Clipping once is the large batch's step; clipping each micro-batch takes other steps from the "
         + "first one on (whether it ends better or worse, it is no longer the step of the batch, and its "
         + "effective threshold depends on k and on the order of the micro-batches). Test MSE on 1,024 held-out sequences; always predicting 1 scores "
         + "1/6 ≈ 0.167.")
 
+    report.record("onceMeanAngleDegrees", meanOnce)
+    report.record("eachMeanAngleDegrees", meanEach)
     report.record("onceDifferenceAfterOneStep", onceAfterOne)
     report.record("eachDifferenceAfterOneStep", eachAfterOne)
     report.record("onceDifferenceAfterTraining", onceAfterTraining)
@@ -158,10 +181,11 @@ extension Demos {
     report.record("learningRate", learningRate)
     report.record("steps", Double(steps))
 
-    try report.saveSVGs([("loss", chart.renderSVG())])
+    try report.saveSVGs([("loss", chart.renderSVG()), ("angle", angleChart.renderSVG())])
     try report.saveCSV(
       [large, once, each].map { ("loss \($0.name)", $0.losses) }
-        + [large, once, each].map { ("norm \($0.name)", $0.norms) })
+        + [large, once, each].map { ("norm \($0.name)", $0.norms) }
+        + [("angle \(once.name)", onceAngles), ("angle \(each.name)", eachAngles)])
     report.record("seconds", elapsed(since: start))
     report.blank()
     report.line("Finished in \(Format.seconds(elapsed(since: start))).")

@@ -54,20 +54,15 @@ extension Demos {
         + "Every run starts from the same weights and sees the same batches.")
 
     func train(_ name: String, clip: Double?) throws -> ClippingRun {
-      let ticker = ProgressTicker(total: steps)
-      return try setup.train(
+      try setup.train(
         name, batches: batches, makeOptimizer: { SGD($0, lr: learningRate, momentum: momentum) }, threshold: clip,
-        step: { model, optimizer, batch in
-          guard let clip else {
-            return try Reference.step(model: model, optimizer: optimizer, batch: batch, lossFunction: setup.lossFunction)
-          }
-          return try code.ex1.trainStep(model, optimizer, batch, setup.lossFunction, clip)
-        },
-        report: { step, run in
-          if ticker.shouldReport(step) {
-            report.progress("\(name): step \(step)/\(steps), loss \(Format.number(run.losses.last ?? .nan))")
-          }
-        })
+        report: report
+      ) { model, optimizer, batch in
+        guard let clip else {
+          return try Reference.step(model: model, optimizer: optimizer, batch: batch, lossFunction: setup.lossFunction)
+        }
+        return try code.ex1.trainStep(model, optimizer, batch, setup.lossFunction, clip)
+      }
     }
 
     if options.sweep {
@@ -82,14 +77,15 @@ extension Demos {
         let name = threshold.map { "maxNorm \(Format.number($0))" } ?? "no clipping"
         runs.append((threshold, try train(name, clip: threshold)))
       }
-      try showSweep(runs, steps: steps, report: report)
+      try showSweep(runs, steps: steps, momentum: momentum, report: report)
     } else {
       report.paragraph(
         "The clipped run calls your trainStep with maxNorm \(Format.number(maxNorm)); the other one runs "
           + "without clipping.")
       let unclipped = try train("without clipping", clip: nil)
       let clipped = try train("maxNorm \(Format.number(maxNorm))", clip: maxNorm)
-      try showSideBySide(unclipped: unclipped, clipped: clipped, maxNorm: maxNorm, steps: steps, report: report)
+      try showSideBySide(
+        unclipped: unclipped, clipped: clipped, maxNorm: maxNorm, steps: steps, momentum: momentum, report: report)
     }
     report.record("learningRate", learningRate)
     report.record("momentum", momentum)
@@ -101,31 +97,26 @@ extension Demos {
     return report.summary
   }
 
-  /// Where the charts stop drawing an exploding run (see `capped`).
-  static let lossCap = 1.0
+  /// Where the norm chart stops drawing an exploding run (see `capped`).
   static let normCap = 1e4
-  /// Loss curves show the mean of this many batches (see `smoothed`).
-  static let lossWindow = 10
+  /// The loss level the closing sentence calls "blown up".
+  static let blowUpLevel = 1e3
 
-  /// A run's batch losses as the loss charts of exercises 1, 2 and 4 draw them.
-  static func lossCurve(_ losses: [Double]) -> [Double] {
-    capped(smoothed(losses, window: lossWindow), at: lossCap)
+  /// What momentum changes, said when it is on.
+  private static func momentumNote(_ momentum: Double, report: DemoReport) {
+    guard momentum > 0, momentum < 1 else { return }
+    report.blank()
+    report.paragraph(
+      "With momentum, clipping caps each gradient but not the step: the velocity adds up to 1/(1 − "
+        + "\(Format.number(momentum))) = \(Format.number(1 / (1 - momentum))) clipped gradients, so a loose "
+        + "threshold no longer keeps the run in check.")
   }
 
-  static let lossTitle = "Training loss: mean of \(lossWindow) batches, drawn up to \(Format.number(lossCap))"
-
   private static func showSideBySide(
-    unclipped: ClippingRun, clipped: ClippingRun, maxNorm: Double, steps: Int, report: DemoReport
+    unclipped: ClippingRun, clipped: ClippingRun, maxNorm: Double, steps: Int, momentum: Double, report: DemoReport
   ) throws {
-    let baseline = [Double](repeating: AddingProblemSetup.baseline, count: steps)
-    let lossChart = LineChart(
-      title: lossTitle, xLabel: "step", yLabel: "loss",
-      series: [
-        .init("always predicting 1: MSE 1/6", baseline),
-        .init("without clipping", lossCurve(unclipped.losses)),
-        .init("clipped, maxNorm \(Format.number(maxNorm))", lossCurve(clipped.losses)),
-      ],
-      xStart: 1)
+    let lossChart = AddingProblemSetup.lossChart(
+      [unclipped, clipped], names: ["without clipping", "clipped, maxNorm \(Format.number(maxNorm))"])
     let normChart = LineChart(
       title: "Gradient norm before clipping, drawn up to \(Format.number(normCap))", xLabel: "step", yLabel: "norm",
       series: [
@@ -154,7 +145,9 @@ extension Demos {
     report.table(table)
 
     report.blank()
-    let blowUp = firstStep(unclipped.losses, above: lossCap).map { "passed \(Format.number(lossCap)) at step \($0) and " } ?? ""
+    let blowUp =
+      firstStep(unclipped.losses, above: blowUpLevel).map { "passed \(Format.number(blowUpLevel)) at step \($0) and " }
+      ?? ""
     let verdictUnclipped =
       unclipped.divergedAt.map { "Without clipping the loss \(blowUp)became NaN at step \($0)." }
       ?? "Without clipping the run did not diverge within \(steps) steps (test MSE \(Format.number(unclipped.testLoss)))."
@@ -169,6 +162,7 @@ extension Demos {
         + "\(clipped.losses.count) steps."
     }
     report.paragraph(verdictUnclipped + " " + verdictClipped)
+    momentumNote(momentum, report: report)
 
     report.record("maxNorm", maxNorm)
     report.record("unclippedDivergedAt", fact: unclipped.divergedAt.map { "step \($0)" } ?? "no")
@@ -188,26 +182,25 @@ extension Demos {
     ])
   }
 
-  private static func showSweep(_ runs: [(maxNorm: Double?, run: ClippingRun)], steps: Int, report: DemoReport) throws {
-    let chart = LineChart(
-      title: lossTitle, xLabel: "step", yLabel: "loss",
-      series: runs.map { .init($0.run.name, lossCurve($0.run.losses)) },
-      xStart: 1)
+  private static func showSweep(
+    _ runs: [(maxNorm: Double?, run: ClippingRun)], steps: Int, momentum: Double, report: DemoReport
+  ) throws {
+    let chart = AddingProblemSetup.lossChart(runs.map(\.run), baseline: false)
     report.chart(chart, height: 14)
 
     var table = Table(columns: [
-      .init("maxNorm", alignment: .right), .init("loss NaN from", alignment: .right),
+      .init("maxNorm", alignment: .right), .init("NaN from", alignment: .right),
       .init("steps clipped", alignment: .right), .init("last 50 steps", alignment: .right),
-      .init("test MSE", alignment: .right), .init("vs 1/6"),
+      .init("test MSE", alignment: .right), .init("verdict"),
     ])
     for (maxNorm, run) in runs {
       let verdict: String
       if run.divergedAt != nil {
         verdict = "diverged"
       } else if run.testLoss < AddingProblemSetup.baseline {
-        verdict = "learned"
+        verdict = "below 1/6"
       } else {
-        verdict = "not below"
+        verdict = "above 1/6"
       }
       table.addRow([
         maxNorm.map { Format.number($0) } ?? "none",
@@ -221,11 +214,13 @@ extension Demos {
       report.record("testLoss[maxNorm \(key)]", run.testLoss)
       report.record("divergedAt[maxNorm \(key)]", fact: run.divergedAt.map { "step \($0)" } ?? "no")
     }
+    table.addRow(["always 1", "", "", "", Format.number(AddingProblemSetup.baseline), ""])
     report.table(table)
     report.blank()
     report.paragraph(
-      "\"last 50 steps\" is the mean batch loss at the end of training; \"test MSE\" is measured on 1,024 "
-        + "held-out sequences. Always predicting 1 scores 1/6 ≈ 0.167.")
+      "\"last 50 steps\": the mean batch loss at the end of training; \"test MSE\": on 1,024 held-out "
+        + "sequences. \"always 1\" is the constant prediction, MSE 1/6 ≈ 0.167.")
+    momentumNote(momentum, report: report)
     try report.saveSVGs([("sweep", chart.renderSVG())])
     try report.saveCSV(runs.map { ("loss \($0.run.name)", $0.run.losses) } + runs.map { ("norm \($0.run.name)", $0.run.norms) })
   }

@@ -41,20 +41,11 @@ extension Demos {
         + "the same batches: without clipping, clipped by value at \(Format.number(clipValue)) by your "
         + "trainStep, and clipped by norm at \(Format.number(maxNorm)) by the engine.")
 
-    func progress(_ name: String) -> (Int, ClippingRun) -> Void {
-      let ticker = ProgressTicker(total: steps)
-      return { step, run in
-        if ticker.shouldReport(step) {
-          report.progress("\(name): step \(step)/\(steps), loss \(Format.number(run.losses.last ?? .nan))")
-        }
-      }
-    }
     let plainSGD: ([Tensor]) -> any Optimizer = { SGD($0, lr: learningRate) }
 
     let unclipped = try setup.train(
-      "no clipping", batches: batches, makeOptimizer: plainSGD, threshold: nil,
-      step: { try Reference.step(model: $0, optimizer: $1, batch: $2, lossFunction: setup.lossFunction) },
-      report: progress("no clipping"))
+      "no clipping", batches: batches, makeOptimizer: plainSGD, threshold: nil, report: report
+    ) { try Reference.step(model: $0, optimizer: $1, batch: $2, lossFunction: setup.lossFunction) }
 
     // The value run: the raw gradient from the engine, then the student's
     // step, whose clipped gradient the recording optimizer keeps.
@@ -62,32 +53,25 @@ extension Demos {
     var valueClippedSteps = 0
     var byValue = try setup.train(
       "by value, clipValue \(Format.number(clipValue))", batches: batches,
-      makeOptimizer: { GradientRecordingSGD($0, lr: learningRate) }, threshold: nil,
-      step: { model, optimizer, batch in
-        let raw = try Reference.gradient(model: model, batch: batch, lossFunction: setup.lossFunction)
-        let loss = try code.ex2.trainStep(model, optimizer, batch, setup.lossFunction, clipValue)
-        let applied = (optimizer as? GradientRecordingSGD)?.lastGradient ?? raw
-        angles.append(angleDegrees(raw, applied))
-        if raw.contains(where: { $0.contains { abs($0) > clipValue } }) { valueClippedSteps += 1 }
-        return StepRecord(loss: loss, gradNorm: Compare.norm(raw))
-      },
-      report: progress("by value"))
+      makeOptimizer: { GradientRecordingSGD($0, lr: learningRate) }, threshold: nil, report: report
+    ) { model, optimizer, batch in
+      let raw = try Reference.gradient(model: model, batch: batch, lossFunction: setup.lossFunction)
+      let loss = try code.ex2.trainStep(model, optimizer, batch, setup.lossFunction, clipValue)
+      let applied = (optimizer as? GradientRecordingSGD)?.lastGradient ?? raw
+      angles.append(angleDegrees(raw, applied))
+      if raw.contains(where: { $0.contains { abs($0) > clipValue } }) { valueClippedSteps += 1 }
+      return StepRecord(loss: loss, gradNorm: Compare.norm(raw))
+    }
     byValue.clippedSteps = valueClippedSteps
     angles += [Double](repeating: .nan, count: steps - angles.count)
 
     let byNorm = try setup.train(
       "by norm, maxNorm \(Format.number(maxNorm))", batches: batches, makeOptimizer: plainSGD, threshold: maxNorm,
-      step: {
-        try Reference.step(model: $0, optimizer: $1, batch: $2, lossFunction: setup.lossFunction, clipNorm: maxNorm)
-      },
-      report: progress("by norm"))
+      report: report
+    ) { try Reference.step(model: $0, optimizer: $1, batch: $2, lossFunction: setup.lossFunction, clipNorm: maxNorm) }
 
     let runs = [unclipped, byValue, byNorm]
-    let lossChart = LineChart(
-      title: lossTitle, xLabel: "step", yLabel: "loss",
-      series: [.init("always predicting 1: MSE 1/6", [Double](repeating: AddingProblemSetup.baseline, count: steps))]
-        + runs.map { .init($0.name, lossCurve($0.losses)) },
-      xStart: 1)
+    let lossChart = AddingProblemSetup.lossChart(runs)
     // Value clipping usually bites in the first steps only: the angle chart
     // stops a little after the last step it turned the gradient by 0.01° or
     // more, so those steps are not squeezed into a few columns.
