@@ -145,7 +145,7 @@ extension Demos {
 
     var table = Table(columns: [
       .init("run"), .init("Δ 1 step", alignment: .right), .init("Δ \(steps) steps", alignment: .right),
-      .init("mean angle", alignment: .right), .init("test MSE", alignment: .right),
+      .init("angle", alignment: .right), .init("test MSE", alignment: .right),
     ])
     let meanOnce = mean(onceAngles), meanEach = mean(eachAngles)
     table.addRow([large.name, "–", "–", "–", Format.number(large.testLoss)])
@@ -161,7 +161,8 @@ extension Demos {
     report.blank()
     report.paragraph(
       "Δ: the largest absolute difference of any parameter from the clipped batch-of-\(setup.batchSize) run. "
-        + "Mean angle: between each step and the clipped batch-of-\(setup.batchSize) gradient at the same weights. "
+        + "Angle: the mean angle between each step and the clipped batch-of-\(setup.batchSize) gradient at the same "
+        + "weights. "
         + "Clipping once is the large batch's step; clipping each micro-batch takes other steps from the "
         + "first one on (whether it ends better or worse, it is no longer the step of the batch, and its "
         + "effective threshold depends on k and on the order of the micro-batches). Test MSE on 1,024 held-out sequences; always predicting 1 scores "

@@ -129,7 +129,7 @@ extension Demos {
     report.chart(normChart)
 
     var table = Table(columns: [
-      .init("run"), .init("loss NaN from", alignment: .right), .init("steps clipped", alignment: .right),
+      .init("run"), .init("NaN from", alignment: .right), .init("steps clipped", alignment: .right),
       .init("largest norm", alignment: .right), .init("test MSE", alignment: .right),
     ])
     for run in [unclipped, clipped] {

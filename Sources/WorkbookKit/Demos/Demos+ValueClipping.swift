@@ -89,7 +89,7 @@ extension Demos {
     report.chart(angleChart, height: 8)
 
     var table = Table(columns: [
-      .init("run"), .init("loss NaN from", alignment: .right), .init("steps clipped", alignment: .right),
+      .init("run"), .init("NaN from", alignment: .right), .init("steps clipped", alignment: .right),
       .init("mean angle", alignment: .right), .init("test MSE", alignment: .right),
     ])
     let finiteAngles = angles.filter(\.isFinite)
