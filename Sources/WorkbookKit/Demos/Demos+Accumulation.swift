@@ -47,7 +47,7 @@ extension Demos {
     let problem = try SpiralProblem(seed: options.seed, batchSize: largeBatch)
     let batches = problem.batches(steps: steps)
     let microSizes = try batches[0].split(into: k).map(\.count)
-    let microName = Set(microSizes).count == 1 ? "\(k) × \(microSizes[0])" : "\(k) micro-batches (\(microSizes.map(String.init).joined(separator: ", ")))"
+    let microName = Set(microSizes).count == 1 ? "\(k) × \(microSizes[0])" : microSizes.map(String.init).joined(separator: " + ")
     let smallBatch = microSizes[0]
 
     report.title("Exercise 3 · Gradient accumulation with loss scaling")
@@ -155,8 +155,7 @@ extension Demos {
       let optimizer = SGD(model.parameters(), lr: learningRate)
       _ = try meter.measure { try code.ex3.trainWithAccumulation(model, optimizer, micro, k, problem.lossFunction) }
       report.line(
-        "Your accumulation step over \(microName): fits, peak \(MemoryMeter.format(meter.peakBytes)), the "
-          + "same gradient.")
+        "Your accumulation step over \(microName): fits, peak \(MemoryMeter.format(meter.peakBytes)).")
       report.record("accumulationUnderBudget", fact: "fits")
       report.record("peakBytesAccumulation", Double(meter.peakBytes))
     } catch let error as TensorError {
@@ -184,7 +183,7 @@ extension Demos {
         }
       })
     runs.append(
-      try problem.train("\(microName), accumulated", batchSize: largeBatch, steps: steps) { model, ticker in
+      try problem.train("\(microName), accumulated (your code)", batchSize: largeBatch, steps: steps) { model, ticker in
         let optimizer = SGD(model.parameters(), lr: learningRate)
         return try batches.enumerated().flatMap { i, batch in
           let losses = try code.ex3.trainWithAccumulation(model, optimizer, batch.split(into: k), k, problem.lossFunction)

@@ -44,7 +44,7 @@ extension Demos {
     let microSizes = try batches[0].split(into: k).map(\.count)
     let microName =
       Set(microSizes).count == 1
-      ? "\(k) × \(microSizes[0])" : "\(k) micro-batches (\(microSizes.map(String.init).joined(separator: ", ")))"
+      ? "\(k) × \(microSizes[0])" : microSizes.map(String.init).joined(separator: " + ")
 
     report.title("Exercise 4 · Accumulation plus clipping")
     report.paragraph(

@@ -51,7 +51,11 @@ extension Demos {
         + "backpropagation through time multiplies the gradient by up to 1.5 per step. "
         + "\(optimizerName.prefix(1).uppercased())\(optimizerName.dropFirst()), "
         + "learning rate \(Format.number(learningRate)), batch \(setup.batchSize), \(steps) steps, seed \(options.seed). "
-        + "Every run starts from the same weights and sees the same batches.")
+        + "Every run starts from the same weights and sees the same batches. "
+        + (options.sweep
+          ? "The Challenge: one run per maxNorm, each through your trainStep, and one without clipping."
+          : "The clipped run calls your trainStep with maxNorm \(Format.number(maxNorm)); the other one runs "
+            + "without clipping."))
 
     func train(_ name: String, clip: Double?) throws -> ClippingRun {
       try setup.train(
@@ -66,12 +70,9 @@ extension Demos {
     }
 
     if options.sweep {
-      var thresholds: [Double?] = [0.25, 0.5, 1, 2, 5, 10]
-      if let chosen = options.threshold, !thresholds.contains(chosen) { thresholds.append(chosen) }
-      thresholds.sort { $0! < $1! }
-      thresholds.append(nil)
-      report.paragraph(
-        "The Challenge: one run per maxNorm, each through your trainStep, and one without clipping.")
+      var values = [0.25, 0.5, 1, 2, 5, 10]
+      if let chosen = options.threshold, !values.contains(chosen) { values.append(chosen) }
+      let thresholds: [Double?] = values.sorted() + [nil]
       var runs: [(maxNorm: Double?, run: ClippingRun)] = []
       for threshold in thresholds {
         let name = threshold.map { "maxNorm \(Format.number($0))" } ?? "no clipping"
@@ -79,9 +80,6 @@ extension Demos {
       }
       try showSweep(runs, steps: steps, momentum: momentum, report: report)
     } else {
-      report.paragraph(
-        "The clipped run calls your trainStep with maxNorm \(Format.number(maxNorm)); the other one runs "
-          + "without clipping.")
       let unclipped = try train("without clipping", clip: nil)
       let clipped = try train("maxNorm \(Format.number(maxNorm))", clip: maxNorm)
       try showSideBySide(
