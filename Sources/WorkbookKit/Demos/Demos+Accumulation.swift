@@ -229,7 +229,7 @@ extension Demos {
       series: curves.map { .init($0.0, capped($0.1, at: cap)) }, xStart: 1)
     report.chart(chart, height: 14)
     var table = Table(columns: [
-      .init("run"), .init("points per step", alignment: .right), .init("loss, all points", alignment: .right),
+      .init("run"), .init("points/step", alignment: .right), .init("loss, all", alignment: .right),
       .init("accuracy", alignment: .right),
     ])
     for run in runs {
@@ -245,8 +245,9 @@ extension Demos {
       : "After \(steps) steps the accumulated run's parameters differ from the large batch's by up to "
         + "\(Format.tiny(finalDifference)): accumulation did not reproduce the large batch."
     report.paragraph(
-      sameRun + " The batch of \(smallBatch) takes as many steps on 1/\(k) of the points each: a noisier "
-        + "gradient, and it has seen fewer points.")
+      "\"loss, all\" and accuracy: on all \(problem.data.count) points after training. " + sameRun
+        + " The batch of \(smallBatch) takes as many steps on 1/\(k) of the points each: a noisier gradient, and "
+        + "it has seen fewer points.")
     report.record("finalParameterDifference", finalDifference)
     for (key, run) in zip(options.noScaling ? ["fullBatch", "accumulated", "unscaled", "smallBatch"] : ["fullBatch", "accumulated", "smallBatch"], runs) {
       report.record("\(key)FinalLoss", run.finalLoss)
