@@ -85,7 +85,8 @@ struct DemoContractTests {
   }
 
   @Test(
-    "The shipped stubs in Exercises/ do not (while they are untouched)", arguments: Exercise.allCases.filter(DemoFixture.stubIsUntouched))
+    "The shipped stubs in Exercises/ do not (while they are untouched)",
+    arguments: Exercise.allCases.filter(DemoFixture.stubIsUntouched))
   func shippedStubs(_ exercise: Exercise) throws {
     #expect(!Demos.isImplemented(exercise, in: Implementations.exercises))
     #expect(throws: WorkbookError.self) {
@@ -99,10 +100,12 @@ enum StubCode {
   static func make(throwing error: @escaping (Int, String) -> Error) -> WorkbookCode {
     WorkbookCode(
       ex1: NormClippingCode(
-        gradNorm: { _, _ in throw error(1, "gradNorm") }, clipGradNorm: { _, _, _, _ in throw error(1, "clipGradNorm") },
+        gradNorm: { _, _ in throw error(1, "gradNorm") },
+        clipGradNorm: { _, _, _, _ in throw error(1, "clipGradNorm") },
         trainStep: { _, _, _, _, _ in throw error(1, "trainStep") }),
       ex2: ValueClippingCode(
-        clipGradValue: { _, _ in throw error(2, "clipGradValue") }, trainStep: { _, _, _, _, _ in throw error(2, "trainStep") },
+        clipGradValue: { _, _ in throw error(2, "clipGradValue") },
+        trainStep: { _, _, _, _, _ in throw error(2, "trainStep") },
         compareClipping: { _, _, _ in throw error(2, "compareClipping") }),
       ex3: AccumulationCode(trainWithAccumulation: { _, _, _, _, _ in throw error(3, "trainWithAccumulation") }),
       ex4: AccumulationClippingCode(

@@ -23,7 +23,9 @@ struct AddingProblemSetup {
   private let loader: DataLoader
   private let weightSeed: UInt64
 
-  init(seed: UInt64, hidden: Int = 64, length: Int = 10, batchSize: Int = 32, trainCount: Int = 8192, testCount: Int = 1024)
+  init(
+    seed: UInt64, hidden: Int = 64, length: Int = 10, batchSize: Int = 32, trainCount: Int = 8192, testCount: Int = 1024
+  )
     throws
   {
     var rng = SplitMix64(seed: seed)
@@ -120,7 +122,9 @@ extension AddingProblemSetup {
       }
     }
     run.finalParameters = Compare.parameters(of: model)
-    if run.divergedAt == nil { run.testLoss = try Reference.evaluate(model: model, on: test, lossFunction: lossFunction) }
+    if run.divergedAt == nil {
+      run.testLoss = try Reference.evaluate(model: model, on: test, lossFunction: lossFunction)
+    }
     return run
   }
 }

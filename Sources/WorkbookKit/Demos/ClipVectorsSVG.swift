@@ -26,7 +26,10 @@ struct ClipVectorsSVG {
     }
     // Bounds: the origin, every tip, the circle and the square.
     let reach = max(maxNorm, clipValue)
-    var lowX = -reach, highX = reach, lowY = -reach, highY = reach
+    var lowX = -reach
+    var highX = reach
+    var lowY = -reach
+    var highY = reach
     for v in vectors where v.x.isFinite && v.y.isFinite {
       lowX = min(lowX, v.x)
       highX = max(highX, v.x)
@@ -58,7 +61,9 @@ struct ClipVectorsSVG {
     let yTicks = ticks(from: y0, to: y1, step: step)
     for t in xTicks { svg.line(px(t), top, px(t), top + side, [("stroke", "#e6e6e6")]) }
     for t in yTicks { svg.line(left, py(t), left + side, py(t), [("stroke", "#e6e6e6")]) }
-    svg.element("rect", [("x", n(left)), ("y", n(top)), ("width", n(side)), ("height", n(side)), ("fill", "none"), ("stroke", "#bbbbbb")])
+    svg.element(
+      "rect",
+      [("x", n(left)), ("y", n(top)), ("width", n(side)), ("height", n(side)), ("fill", "none"), ("stroke", "#bbbbbb")])
     svg.line(left, py(0), left + side, py(0), [("stroke", "#333333"), ("stroke-width", "1.2")])
     svg.line(px(0), top, px(0), top + side, [("stroke", "#333333"), ("stroke-width", "1.2")])
     let tickStyle: [(String, String)] = [("font-size", "11"), ("fill", "#555555")] + Self.halo
@@ -69,23 +74,30 @@ struct ClipVectorsSVG {
     for t in yTicks {
       svg.text(Format.number(t), x: left - 6, y: py(t) + 4, [("text-anchor", "end")] + tickStyle)
     }
-    svg.text("g₁", x: left + side - 4, y: py(0) - 6, [("text-anchor", "end"), ("font-size", "13"), ("fill", "#333333")])
+    svg.text(
+      "g₁", x: left + side - 4, y: py(0) - 6, [("text-anchor", "end"), ("font-size", "13"), ("fill", "#333333")])
     svg.text("g₂", x: px(0) + 6, y: top + 14, [("font-size", "13"), ("fill", "#333333")])
 
     // The limits: length ≤ maxNorm is a disc, every |gᵢ| ≤ clipValue a square.
-    svg.element("circle", [
-      ("cx", n(px(0))), ("cy", n(py(0))), ("r", n(pixels(maxNorm))), ("fill", Self.byNorm), ("fill-opacity", "0.07"),
-      ("stroke", Self.byNorm), ("stroke-dasharray", "5 4"),
-    ])
-    svg.element("rect", [
-      ("x", n(px(-clipValue))), ("y", n(py(clipValue))), ("width", n(pixels(2 * clipValue))),
-      ("height", n(pixels(2 * clipValue))), ("fill", Self.byValue), ("fill-opacity", "0.07"), ("stroke", Self.byValue),
-      ("stroke-dasharray", "2 3"),
-    ])
+    svg.element(
+      "circle",
+      [
+        ("cx", n(px(0))), ("cy", n(py(0))), ("r", n(pixels(maxNorm))), ("fill", Self.byNorm), ("fill-opacity", "0.07"),
+        ("stroke", Self.byNorm), ("stroke-dasharray", "5 4"),
+      ])
+    svg.element(
+      "rect",
+      [
+        ("x", n(px(-clipValue))), ("y", n(py(clipValue))), ("width", n(pixels(2 * clipValue))),
+        ("height", n(pixels(2 * clipValue))), ("fill", Self.byValue), ("fill-opacity", "0.07"),
+        ("stroke", Self.byValue),
+        ("stroke-dasharray", "2 3"),
+      ])
 
     // The turn: the value-clipped direction extended to the original's
     // length, and an arc from the original to it.
-    let original = vectors[0], clipped = vectors[2]
+    let original = vectors[0]
+    let clipped = vectors[2]
     let originalLength = (original.x * original.x + original.y * original.y).squareRoot()
     let clippedLength = (clipped.x * clipped.x + clipped.y * clipped.y).squareRoot()
     if originalLength > 0, clippedLength > 0, comparison.angleByValueDegrees > 0.5 {
@@ -127,7 +139,10 @@ struct ClipVectorsSVG {
     for ((name, color), v) in zip(arrows, vectors) where v.x.isFinite && v.y.isFinite && (v.x != 0 || v.y != 0) {
       svg.line(
         px(0), py(0), px(v.x), py(v.y),
-        [("stroke", color), ("stroke-width", "3"), ("marker-end", "url(#head-\(name.replacingOccurrences(of: " ", with: "-")))")])
+        [
+          ("stroke", color), ("stroke-width", "3"),
+          ("marker-end", "url(#head-\(name.replacingOccurrences(of: " ", with: "-")))"),
+        ])
     }
     // Tip labels beside each tip, across the arrow from the other arrows
     // (by the sign of the cross product), so no label sits on a shaft.
@@ -143,8 +158,10 @@ struct ClipVectorsSVG {
       let (tx, ty) = (px(v.x) + 14 * nx + 4 * dx, py(v.y) - 14 * ny - 4 * dy)
       svg.text(
         name, x: tx, y: ty + 4,
-        [("text-anchor", nx < -0.2 ? "end" : (nx > 0.2 ? "start" : "middle")), ("font-size", "13"),
-         ("font-weight", "bold"), ("fill", color)] + Self.halo)
+        [
+          ("text-anchor", nx < -0.2 ? "end" : (nx > 0.2 ? "start" : "middle")), ("font-size", "13"),
+          ("font-weight", "bold"), ("fill", color),
+        ] + Self.halo)
     }
 
     // The legend, with the numbers.
@@ -153,7 +170,10 @@ struct ClipVectorsSVG {
     let entries: [(String, String, [Double], Double)] = [
       ("original", Self.original, comparison.original, 0),
       ("by norm, maxNorm \(Format.number(maxNorm))", Self.byNorm, comparison.byNorm, comparison.angleByNormDegrees),
-      ("by value, clipValue \(Format.number(clipValue))", Self.byValue, comparison.byValue, comparison.angleByValueDegrees),
+      (
+        "by value, clipValue \(Format.number(clipValue))", Self.byValue, comparison.byValue,
+        comparison.angleByValueDegrees
+      ),
     ]
     let legendText: [(String, String)] = [("font-size", "12"), ("fill", "#222222")]
     for (name, color, v, angle) in entries {
@@ -165,16 +185,20 @@ struct ClipVectorsSVG {
         [("font-size", "12"), ("fill", "#555555")])
       ly += 62
     }
-    svg.element("circle", [
-      ("cx", n(lx + 11)), ("cy", n(ly)), ("r", "8"), ("fill", Self.byNorm), ("fill-opacity", "0.07"),
-      ("stroke", Self.byNorm), ("stroke-dasharray", "5 4"),
-    ])
+    svg.element(
+      "circle",
+      [
+        ("cx", n(lx + 11)), ("cy", n(ly)), ("r", "8"), ("fill", Self.byNorm), ("fill-opacity", "0.07"),
+        ("stroke", Self.byNorm), ("stroke-dasharray", "5 4"),
+      ])
     svg.text("length ≤ \(Format.number(maxNorm))", x: lx + 30, y: ly + 4, legendText)
     ly += 26
-    svg.element("rect", [
-      ("x", n(lx + 3)), ("y", n(ly - 8)), ("width", "16"), ("height", "16"), ("fill", Self.byValue),
-      ("fill-opacity", "0.07"), ("stroke", Self.byValue), ("stroke-dasharray", "2 3"),
-    ])
+    svg.element(
+      "rect",
+      [
+        ("x", n(lx + 3)), ("y", n(ly - 8)), ("width", "16"), ("height", "16"), ("fill", Self.byValue),
+        ("fill-opacity", "0.07"), ("stroke", Self.byValue), ("stroke-dasharray", "2 3"),
+      ])
     svg.text("every |gᵢ| ≤ \(Format.number(clipValue))", x: lx + 30, y: ly + 4, legendText)
     return svg.finish()
   }

@@ -47,7 +47,8 @@ extension Demos {
     let problem = try SpiralProblem(seed: options.seed, batchSize: largeBatch)
     let batches = problem.batches(steps: steps)
     let microSizes = try batches[0].split(into: k).map(\.count)
-    let microName = Set(microSizes).count == 1 ? "\(k) × \(microSizes[0])" : microSizes.map(String.init).joined(separator: " + ")
+    let microName =
+      Set(microSizes).count == 1 ? "\(k) × \(microSizes[0])" : microSizes.map(String.init).joined(separator: " + ")
     let smallBatch = microSizes[0]
 
     report.title("Exercise 3 · Gradient accumulation with loss scaling")
@@ -62,11 +63,14 @@ extension Demos {
     let micro = try batch.split(into: k)
     let reference = problem.makeModel()
     let referenceOptimizer = GradientRecordingSGD(reference.parameters(), lr: learningRate)
-    _ = try Reference.step(model: reference, optimizer: referenceOptimizer, batch: batch, lossFunction: problem.lossFunction)
+    _ = try Reference.step(
+      model: reference, optimizer: referenceOptimizer, batch: batch, lossFunction: problem.lossFunction)
     let largeGradient = referenceOptimizer.lastGradient!
     let largeParameters = Compare.parameters(of: reference)
 
-    func oneStep(_ loop: (any Module, any Optimizer, [Batch]) throws -> Void) throws -> (grad: [[Double]], params: [[Double]]) {
+    func oneStep(_ loop: (any Module, any Optimizer, [Batch]) throws -> Void) throws -> (
+      grad: [[Double]], params: [[Double]]
+    ) {
       let model = problem.makeModel()
       let optimizer = GradientRecordingSGD(model.parameters(), lr: learningRate)
       try loop(model, optimizer, micro)
@@ -83,7 +87,9 @@ extension Demos {
       .init("one step on \(largeBatch) points"), .init("grad norm", alignment: .right),
       .init("max |Δ grad|", alignment: .right), .init("max |Δ params|", alignment: .right),
     ])
-    oneStepTable.addRow(["one batch of \(largeBatch) (engine)", Format.number(Compare.norm(largeGradient), digits: 4), "–", "–"])
+    oneStepTable.addRow([
+      "one batch of \(largeBatch) (engine)", Format.number(Compare.norm(largeGradient), digits: 4), "–", "–",
+    ])
     let gradientDifference = Compare.largestDifference(accumulated.grad, largeGradient)
     let parameterDifference = Compare.largestDifference(accumulated.params, largeParameters)
     oneStepTable.addRow([
@@ -177,7 +183,9 @@ extension Demos {
       try problem.train("one batch of \(largeBatch)", batchSize: largeBatch, steps: steps) { model, ticker in
         let optimizer = SGD(model.parameters(), lr: learningRate)
         return try batches.enumerated().map { i, batch in
-          let loss = try Reference.step(model: model, optimizer: optimizer, batch: batch, lossFunction: problem.lossFunction).loss
+          let loss = try Reference.step(
+            model: model, optimizer: optimizer, batch: batch, lossFunction: problem.lossFunction
+          ).loss
           progress("one batch of \(largeBatch)", i + 1, loss, ticker)
           return loss
         }
@@ -186,7 +194,8 @@ extension Demos {
       try problem.train("\(microName), accumulated (your code)", batchSize: largeBatch, steps: steps) { model, ticker in
         let optimizer = SGD(model.parameters(), lr: learningRate)
         return try batches.enumerated().flatMap { i, batch in
-          let losses = try code.ex3.trainWithAccumulation(model, optimizer, batch.split(into: k), k, problem.lossFunction)
+          let losses = try code.ex3.trainWithAccumulation(
+            model, optimizer, batch.split(into: k), k, problem.lossFunction)
           progress("accumulated", i + 1, losses.last ?? .nan, ticker)
           return losses
         }
@@ -196,7 +205,8 @@ extension Demos {
         try problem.train("\(microName), NOT scaled (wrong)", batchSize: largeBatch, steps: steps) { model, ticker in
           let optimizer = SGD(model.parameters(), lr: learningRate)
           return try batches.enumerated().flatMap { i, batch in
-            let losses = try trainWithAccumulationWithoutScaling(model, optimizer, batch.split(into: k), k, problem.lossFunction)
+            let losses = try trainWithAccumulationWithoutScaling(
+              model, optimizer, batch.split(into: k), k, problem.lossFunction)
             progress("not scaled", i + 1, losses.last ?? .nan, ticker)
             return losses
           }
@@ -207,10 +217,13 @@ extension Demos {
     for batch in batches where smallBatches.count < steps { smallBatches += try batch.split(into: k) }
     smallBatches = Array(smallBatches.prefix(steps))
     runs.append(
-      try problem.train("batch of \(smallBatch), no accumulation", batchSize: smallBatch, steps: steps) { model, ticker in
+      try problem.train("batch of \(smallBatch), no accumulation", batchSize: smallBatch, steps: steps) {
+        model, ticker in
         let optimizer = SGD(model.parameters(), lr: learningRate)
         return try smallBatches.enumerated().map { i, batch in
-          let loss = try Reference.step(model: model, optimizer: optimizer, batch: batch, lossFunction: problem.lossFunction).loss
+          let loss = try Reference.step(
+            model: model, optimizer: optimizer, batch: batch, lossFunction: problem.lossFunction
+          ).loss
           progress("batch of \(smallBatch)", i + 1, loss, ticker)
           return loss
         }
@@ -224,7 +237,8 @@ extension Demos {
     let cap = 2.0
     let isCapped = curves.contains { $0.1.contains { $0.isFinite && $0 > cap } }
     let chart = LineChart(
-      title: "Training loss (cross-entropy): mean of \(AddingProblemSetup.lossWindow) batches" + (isCapped ? ", drawn up to 2" : ""),
+      title: "Training loss (cross-entropy): mean of \(AddingProblemSetup.lossWindow) batches"
+        + (isCapped ? ", drawn up to 2" : ""),
       xLabel: "optimizer step", yLabel: "loss",
       series: curves.map { .init($0.0, capped($0.1, at: cap)) }, xStart: 1)
     report.chart(chart, height: 14)
@@ -233,7 +247,9 @@ extension Demos {
       .init("accuracy", alignment: .right),
     ])
     for run in runs {
-      table.addRow([run.name, "\(run.batchSize)", Format.number(run.finalLoss), Format.fixed(100 * run.accuracy, 1) + " %"])
+      table.addRow([
+        run.name, "\(run.batchSize)", Format.number(run.finalLoss), Format.fixed(100 * run.accuracy, 1) + " %",
+      ])
     }
     report.table(table)
     report.blank()
@@ -249,7 +265,10 @@ extension Demos {
         + " The batch of \(smallBatch) takes as many steps on 1/\(k) of the points each: a noisier gradient, and "
         + "it has seen fewer points.")
     report.record("finalParameterDifference", finalDifference)
-    for (key, run) in zip(options.noScaling ? ["fullBatch", "accumulated", "unscaled", "smallBatch"] : ["fullBatch", "accumulated", "smallBatch"], runs) {
+    for (key, run) in zip(
+      options.noScaling
+        ? ["fullBatch", "accumulated", "unscaled", "smallBatch"] : ["fullBatch", "accumulated", "smallBatch"], runs)
+    {
       report.record("\(key)FinalLoss", run.finalLoss)
       report.record("\(key)Accuracy", run.accuracy)
     }

@@ -94,7 +94,8 @@ extension Demos {
         model, optimizer, batch.split(into: k), setup.lossFunction, maxNorm, clip: code.ex4.clipGradNorm)
     }
     let largeStep: (any Module, any Optimizer, Batch) throws -> StepRecord = { model, optimizer, batch in
-      try Reference.step(model: model, optimizer: optimizer, batch: batch, lossFunction: setup.lossFunction, clipNorm: maxNorm)
+      try Reference.step(
+        model: model, optimizer: optimizer, batch: batch, lossFunction: setup.lossFunction, clipNorm: maxNorm)
     }
 
     // After one step.
@@ -147,7 +148,8 @@ extension Demos {
       .init("run"), .init("Δ 1 step", alignment: .right), .init("Δ \(steps) steps", alignment: .right),
       .init("angle", alignment: .right), .init("test MSE", alignment: .right),
     ])
-    let meanOnce = mean(onceAngles), meanEach = mean(eachAngles)
+    let meanOnce = mean(onceAngles)
+    let meanEach = mean(eachAngles)
     table.addRow([large.name, "–", "–", "–", Format.number(large.testLoss)])
     table.addRow([
       once.name, Format.tiny(onceAfterOne), Format.tiny(onceAfterTraining), Format.fixed(meanOnce, 1) + "°",
@@ -196,7 +198,9 @@ extension Demos {
   /// The toy of exercise 4's guide: micro-batch gradients [2, 0] and [0, 2]
   /// added into one parameter's `.grad`, clipped to norm 1 once after both,
   /// or after each (the running sum), with `clip`.
-  static func clipToy(_ clip: ([Tensor], Double, Double, Bool) throws -> Double) throws -> (once: [Double], each: [Double]) {
+  static func clipToy(_ clip: ([Tensor], Double, Double, Bool) throws -> Double) throws -> (
+    once: [Double], each: [Double]
+  ) {
     func add(_ g: [Double], to p: Tensor) {
       if let grad = p.grad {
         grad.data = zip(grad.data, g).map(+)

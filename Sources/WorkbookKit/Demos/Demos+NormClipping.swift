@@ -60,13 +60,14 @@ extension Demos {
     func train(_ name: String, clip: Double?) throws -> ClippingRun {
       try setup.train(
         name, batches: batches, makeOptimizer: { SGD($0, lr: learningRate, momentum: momentum) }, threshold: clip,
-        report: report
-      ) { model, optimizer, batch in
-        guard let clip else {
-          return try Reference.step(model: model, optimizer: optimizer, batch: batch, lossFunction: setup.lossFunction)
-        }
-        return try code.ex1.trainStep(model, optimizer, batch, setup.lossFunction, clip)
-      }
+        report: report,
+        step: { model, optimizer, batch in
+          guard let clip else {
+            return try Reference.step(
+              model: model, optimizer: optimizer, batch: batch, lossFunction: setup.lossFunction)
+          }
+          return try code.ex1.trainStep(model, optimizer, batch, setup.lossFunction, clip)
+        })
     }
 
     if options.sweep {
@@ -220,6 +221,7 @@ extension Demos {
         + "sequences. \"always 1\" is the constant prediction, MSE 1/6 ≈ 0.167.")
     momentumNote(momentum, report: report)
     try report.saveSVGs([("sweep", chart.renderSVG())])
-    try report.saveCSV(runs.map { ("loss \($0.run.name)", $0.run.losses) } + runs.map { ("norm \($0.run.name)", $0.run.norms) })
+    try report.saveCSV(
+      runs.map { ("loss \($0.run.name)", $0.run.losses) } + runs.map { ("norm \($0.run.name)", $0.run.norms) })
   }
 }

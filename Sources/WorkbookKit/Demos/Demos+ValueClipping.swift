@@ -44,8 +44,8 @@ extension Demos {
     let plainSGD: ([Tensor]) -> any Optimizer = { SGD($0, lr: learningRate) }
 
     let unclipped = try setup.train(
-      "no clipping", batches: batches, makeOptimizer: plainSGD, threshold: nil, report: report
-    ) { try Reference.step(model: $0, optimizer: $1, batch: $2, lossFunction: setup.lossFunction) }
+      "no clipping", batches: batches, makeOptimizer: plainSGD, threshold: nil, report: report,
+      step: { try Reference.step(model: $0, optimizer: $1, batch: $2, lossFunction: setup.lossFunction) })
 
     // The value run: the raw gradient from the engine, then the student's
     // step, whose clipped gradient the recording optimizer keeps.
@@ -53,22 +53,24 @@ extension Demos {
     var valueClippedSteps = 0
     var byValue = try setup.train(
       "by value, clipValue \(Format.number(clipValue))", batches: batches,
-      makeOptimizer: { GradientRecordingSGD($0, lr: learningRate) }, threshold: nil, report: report
-    ) { model, optimizer, batch in
-      let raw = try Reference.gradient(model: model, batch: batch, lossFunction: setup.lossFunction)
-      let loss = try code.ex2.trainStep(model, optimizer, batch, setup.lossFunction, clipValue)
-      let applied = (optimizer as? GradientRecordingSGD)?.lastGradient ?? raw
-      angles.append(angleDegrees(raw, applied))
-      if raw.contains(where: { $0.contains { abs($0) > clipValue } }) { valueClippedSteps += 1 }
-      return StepRecord(loss: loss, gradNorm: Compare.norm(raw))
-    }
+      makeOptimizer: { GradientRecordingSGD($0, lr: learningRate) }, threshold: nil, report: report,
+      step: { model, optimizer, batch in
+        let raw = try Reference.gradient(model: model, batch: batch, lossFunction: setup.lossFunction)
+        let loss = try code.ex2.trainStep(model, optimizer, batch, setup.lossFunction, clipValue)
+        let applied = (optimizer as? GradientRecordingSGD)?.lastGradient ?? raw
+        angles.append(angleDegrees(raw, applied))
+        if raw.contains(where: { $0.contains { abs($0) > clipValue } }) { valueClippedSteps += 1 }
+        return StepRecord(loss: loss, gradNorm: Compare.norm(raw))
+      })
     byValue.clippedSteps = valueClippedSteps
     angles += [Double](repeating: .nan, count: steps - angles.count)
 
     let byNorm = try setup.train(
       "by norm, maxNorm \(Format.number(maxNorm))", batches: batches, makeOptimizer: plainSGD, threshold: maxNorm,
-      report: report
-    ) { try Reference.step(model: $0, optimizer: $1, batch: $2, lossFunction: setup.lossFunction, clipNorm: maxNorm) }
+      report: report,
+      step: {
+        try Reference.step(model: $0, optimizer: $1, batch: $2, lossFunction: setup.lossFunction, clipNorm: maxNorm)
+      })
 
     let runs = [unclipped, byValue, byNorm]
     let lossChart = AddingProblemSetup.lossChart(runs)
