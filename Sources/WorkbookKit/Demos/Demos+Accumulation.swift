@@ -25,7 +25,7 @@ extension Demos {
   /// a large batch of 256 as 4 micro-batches of 64 (`accumulationSteps`;
   /// the micro-batch is 256 / k), 300 optimizer steps for each run
   /// (`steps`); the small-batch run takes its 300 steps on batches of one
-  /// micro-batch's size. A debug build runs it in about two seconds.
+  /// micro-batch's size. A debug build runs it in under a second.
   ///
   /// `noScaling` adds the demo's own accumulation loop that skips dividing
   /// each micro-batch's loss (labelled as the wrong way): its gradient is k
