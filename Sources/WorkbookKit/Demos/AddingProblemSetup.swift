@@ -1,0 +1,162 @@
+import Autograd
+import Charts
+import Datasets
+
+/// The exploding-gradient setup of exercises 1 and 2: an Elman RNN on the
+/// adding problem, started with recurrent weights 1.5 × a random orthogonal
+/// matrix so that backpropagation through time multiplies the gradient by
+/// 1.5 per step.
+///
+/// Everything comes from one seed, split into independent streams for the
+/// weights, the training data, the test data and the batch order, so every
+/// run of a demo starts from the same weights and sees the same batches.
+struct AddingProblemSetup {
+  /// The MSE of always predicting 1, the mean target (the sum of two
+  /// U[0, 1) values has variance 1/6). Below it, the network has learned
+  /// to find and add the two marked numbers.
+  static let baseline = 1.0 / 6
+
+  let hidden: Int
+  let length: Int
+  let batchSize: Int
+  let test: Dataset
+  private let loader: DataLoader
+  private let weightSeed: UInt64
+
+  init(
+    seed: UInt64, hidden: Int = 64, length: Int = 10, batchSize: Int = 32, trainCount: Int = 8192, testCount: Int = 1024
+  )
+    throws
+  {
+    var rng = SplitMix64(seed: seed)
+    weightSeed = rng.next()
+    var trainRNG = rng.split()
+    var testRNG = rng.split()
+    let train = try Dataset.addingProblem(count: trainCount, length: length, rng: &trainRNG)
+    test = try Dataset.addingProblem(count: testCount, length: length, rng: &testRNG)
+    loader = try DataLoader(train, batchSize: batchSize, shuffle: true, dropLast: true, seed: rng.next())
+    self.hidden = hidden
+    self.length = length
+    self.batchSize = batchSize
+  }
+
+  /// A fresh model; every call returns the same weights.
+  func makeModel() -> RNN {
+    var rng = SplitMix64(seed: weightSeed)
+    return RNN(
+      inputSize: 2, hiddenSize: hidden, outputSize: 1, recurrentInit: .orthogonal(gain: 1.5), inputStd: 0.1, rng: &rng)
+  }
+
+  /// The batches of the first `steps` steps, in order, epoch after epoch.
+  func batches(steps: Int) -> [Batch] {
+    var out: [Batch] = []
+    var epoch = 0
+    while out.count < steps {
+      out += loader.batches(epoch: epoch).prefix(steps - out.count)
+      epoch += 1
+    }
+    return out
+  }
+
+  let lossFunction: LossFunction = { try mse($0, $1) }
+
+  /// "Elman RNN (hidden 64) on the adding problem (T = 10)".
+  var description: String { "an Elman RNN (hidden \(hidden)) on the adding problem (T = \(length))" }
+}
+
+/// One training run of a clipping demo, step by step.
+struct ClippingRun {
+  var name: String
+  /// The batch loss of every step (before the step); NaN from the step at
+  /// which the run diverged to the end.
+  var losses: [Double] = []
+  /// The total gradient norm before clipping, per step.
+  var norms: [Double] = []
+  /// Steps whose gradient was longer than the threshold, so clipping scaled it.
+  var clippedSteps = 0
+  /// The MSE on the held-out sequences after training (NaN if diverged).
+  var testLoss = Double.nan
+  /// The parameters at the end of training.
+  var finalParameters: [[Double]] = []
+  /// The first step whose loss was not a number, 1-based.
+  var divergedAt: Int? { divergenceStep(losses) }
+
+  init(name: String) { self.name = name }
+
+  /// The mean batch loss of the last `count` steps.
+  func recentLoss(_ count: Int = 50) -> Double {
+    let tail = losses.suffix(count)
+    return tail.reduce(0, +) / Double(max(tail.count, 1))
+  }
+}
+
+extension AddingProblemSetup {
+  /// Trains a fresh model for `batches.count` steps with `step`, stopping
+  /// early once the loss is no longer a number (the rest of the run would
+  /// only repeat NaN; the curve is padded with NaN so charts say where it
+  /// diverged). Reports progress to `report` as it goes.
+  ///
+  /// - Parameter threshold: counted as "clipped" when the norm before
+  ///   clipping exceeds it; `nil` for an unclipped run.
+  func train(
+    _ name: String, batches: [Batch], makeOptimizer: ([Tensor]) -> any Optimizer, threshold: Double?,
+    report: DemoReport, step: (any Module, any Optimizer, Batch) throws -> StepRecord
+  ) throws -> ClippingRun {
+    let model = makeModel()
+    let optimizer = makeOptimizer(model.parameters())
+    let ticker = ProgressTicker(total: batches.count)
+    var run = ClippingRun(name: name)
+    for (i, batch) in batches.enumerated() {
+      let record = try step(model, optimizer, batch)
+      run.losses.append(record.loss)
+      run.norms.append(record.gradNorm)
+      if let threshold, record.gradNorm > threshold { run.clippedSteps += 1 }
+      if ticker.shouldReport(i + 1) || !record.loss.isFinite {
+        report.progress("\(name): step \(i + 1)/\(batches.count), loss \(Format.number(record.loss))")
+      }
+      if !record.loss.isFinite {
+        let rest = batches.count - run.losses.count
+        run.losses += [Double](repeating: .nan, count: rest)
+        run.norms += [Double](repeating: .nan, count: rest)
+        break
+      }
+    }
+    run.finalParameters = Compare.parameters(of: model)
+    if run.divergedAt == nil {
+      run.testLoss = try Reference.evaluate(model: model, on: test, lossFunction: lossFunction)
+    }
+    return run
+  }
+}
+
+// MARK: - Loss charts
+
+extension AddingProblemSetup {
+  /// Loss curves show the mean of this many batches (see `smoothed`).
+  static let lossWindow = 10
+
+  /// The loss chart of the RNN demos: each run's batch loss as the mean of
+  /// `lossWindow` batches, with the 1/6 baseline drawn first (underneath).
+  ///
+  /// An exploding run's loss reaches 1e300 before it turns NaN, and a log
+  /// axis that tall squeezes the rest into one row. So when every run that
+  /// did not diverge ends well below 1, the axis is linear and stops at 1,
+  /// where the step from ~0.17 to ~0.1 is visible; otherwise it is
+  /// logarithmic and stops at 1000. The title says where it stops.
+  static func lossChart(_ runs: [ClippingRun], names: [String]? = nil, baseline: Bool = true) -> LineChart {
+    let settled = runs.filter { $0.divergedAt == nil }.allSatisfy { $0.recentLoss() <= 0.5 }
+    let cap = settled ? 1.0 : 1e3
+    let steps = runs.map(\.losses.count).max() ?? 0
+    var series: [LineChart.Series] = []
+    if baseline {
+      series.append(.init("always predicting 1: MSE 1/6", [Double](repeating: Self.baseline, count: steps)))
+    }
+    for (index, run) in runs.enumerated() {
+      let name = names.map { $0[index] } ?? run.name
+      series.append(.init(name, capped(smoothed(run.losses, window: lossWindow), at: cap)))
+    }
+    return LineChart(
+      title: "Training loss: mean of \(lossWindow) batches, drawn up to \(Format.number(cap))", xLabel: "step",
+      yLabel: "loss", series: series, logScaleY: !settled, xStart: 1)
+  }
+}

@@ -1,0 +1,272 @@
+import Autograd
+import Foundation
+
+/// Exercise 2's Challenge as a picture: a 2-D vector and its two clipped
+/// versions drawn as arrows from the origin, on equal-scale axes, with the
+/// norm limit as a dashed circle and the value limit as a dashed square,
+/// and the angle value clipping turned the vector by.
+///
+/// The vectors are data (any `ClipComparison`), so the bounds, ticks and
+/// label positions are worked out from them rather than fixed for [3, 4].
+struct ClipVectorsSVG {
+  let comparison: ClipComparison
+  let maxNorm: Double
+  let clipValue: Double
+
+  /// Okabe–Ito, as in the line charts: blue, orange, bluish green.
+  private static let original = "#0072B2", byNorm = "#E69F00", byValue = "#009E73"
+  /// A white outline under text, so grid and limit lines do not cross it.
+  private static let halo: [(String, String)] = [
+    ("stroke", "#ffffff"), ("stroke-width", "3"), ("stroke-linejoin", "round"), ("paint-order", "stroke"),
+  ]
+
+  func render(size: Int = 560) -> String {
+    let vectors = [comparison.original, comparison.byNorm, comparison.byValue].map { v -> (x: Double, y: Double) in
+      (v.first ?? 0, v.dropFirst().first ?? 0)
+    }
+    // Bounds: the origin, every tip, the circle and the square.
+    let reach = max(maxNorm, clipValue)
+    var lowX = -reach
+    var highX = reach
+    var lowY = -reach
+    var highY = reach
+    for v in vectors where v.x.isFinite && v.y.isFinite {
+      lowX = min(lowX, v.x)
+      highX = max(highX, v.x)
+      lowY = min(lowY, v.y)
+      highY = max(highY, v.y)
+    }
+    let span = max(highX - lowX, highY - lowY, 1e-9)
+    // Equal scale on both axes, centred in a square plot, with room around.
+    let half = span / 2 + span * 0.12
+    let (centreX, centreY) = ((lowX + highX) / 2, (lowY + highY) / 2)
+    let (x0, x1, y0, y1) = (centreX - half, centreX + half, centreY - half, centreY + half)
+
+    let side = Double(size) - 70
+    let (left, top) = (50.0, 50.0)
+    let width = left + side + 250  // the legend sits to the right
+    let height = top + side + 36
+    func px(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * side }
+    func py(_ y: Double) -> Double { top + (1 - (y - y0) / (y1 - y0)) * side }
+    func pixels(_ length: Double) -> Double { length / (x1 - x0) * side }
+
+    var svg = SVGWriter(width: width, height: height, title: "A 2-D gradient clipped by norm and by value")
+    svg.text(
+      "Clipping \(Format.vector(comparison.original, 0)) by norm and by value", x: left + side / 2, y: 28,
+      [("text-anchor", "middle"), ("font-size", "16"), ("font-weight", "bold"), ("fill", "#111111")])
+
+    // Grid at 1, 2 or 5 × a power of ten, the frame, the axes through 0.
+    let step = niceStep(span / 6)
+    let xTicks = ticks(from: x0, to: x1, step: step)
+    let yTicks = ticks(from: y0, to: y1, step: step)
+    for t in xTicks { svg.line(px(t), top, px(t), top + side, [("stroke", "#e6e6e6")]) }
+    for t in yTicks { svg.line(left, py(t), left + side, py(t), [("stroke", "#e6e6e6")]) }
+    svg.element(
+      "rect",
+      [("x", n(left)), ("y", n(top)), ("width", n(side)), ("height", n(side)), ("fill", "none"), ("stroke", "#bbbbbb")])
+    svg.line(left, py(0), left + side, py(0), [("stroke", "#333333"), ("stroke-width", "1.2")])
+    svg.line(px(0), top, px(0), top + side, [("stroke", "#333333"), ("stroke-width", "1.2")])
+    let tickStyle: [(String, String)] = [("font-size", "11"), ("fill", "#555555")] + Self.halo
+    // Tick labels along the frame, clear of the arrows near the origin.
+    for t in xTicks {
+      svg.text(Format.number(t), x: px(t), y: top + side + 16, [("text-anchor", "middle")] + tickStyle)
+    }
+    for t in yTicks {
+      svg.text(Format.number(t), x: left - 6, y: py(t) + 4, [("text-anchor", "end")] + tickStyle)
+    }
+    svg.text(
+      "g₁", x: left + side - 4, y: py(0) - 6, [("text-anchor", "end"), ("font-size", "13"), ("fill", "#333333")])
+    svg.text("g₂", x: px(0) + 6, y: top + 14, [("font-size", "13"), ("fill", "#333333")])
+
+    // The limits: length ≤ maxNorm is a disc, every |gᵢ| ≤ clipValue a square.
+    svg.element(
+      "circle",
+      [
+        ("cx", n(px(0))), ("cy", n(py(0))), ("r", n(pixels(maxNorm))), ("fill", Self.byNorm), ("fill-opacity", "0.07"),
+        ("stroke", Self.byNorm), ("stroke-dasharray", "5 4"),
+      ])
+    svg.element(
+      "rect",
+      [
+        ("x", n(px(-clipValue))), ("y", n(py(clipValue))), ("width", n(pixels(2 * clipValue))),
+        ("height", n(pixels(2 * clipValue))), ("fill", Self.byValue), ("fill-opacity", "0.07"),
+        ("stroke", Self.byValue),
+        ("stroke-dasharray", "2 3"),
+      ])
+
+    // The turn: the value-clipped direction extended to the original's
+    // length, and an arc from the original to it.
+    let original = vectors[0]
+    let clipped = vectors[2]
+    let originalLength = (original.x * original.x + original.y * original.y).squareRoot()
+    let clippedLength = (clipped.x * clipped.x + clipped.y * clipped.y).squareRoot()
+    if originalLength > 0, clippedLength > 0, comparison.angleByValueDegrees > 0.5 {
+      let stretch = originalLength / clippedLength
+      svg.line(
+        px(0), py(0), px(clipped.x * stretch), py(clipped.y * stretch),
+        [("stroke", Self.byValue), ("stroke-width", "1"), ("stroke-dasharray", "3 3")])
+      let radius = 0.62 * originalLength
+      let a0 = atan2(original.y, original.x)
+      var turn = atan2(clipped.y, clipped.x) - a0
+      if turn > Double.pi { turn -= 2 * Double.pi }
+      if turn < -Double.pi { turn += 2 * Double.pi }
+      let a1 = a0 + turn
+      // Screen y points down: a counter-clockwise turn in the plane is a
+      // clockwise one on screen (sweep flag 0).
+      let path =
+        "M\(n(px(radius * cos(a0)))),\(n(py(radius * sin(a0)))) "
+        + "A\(n(pixels(radius))),\(n(pixels(radius))) 0 0 \(turn > 0 ? 0 : 1) "
+        + "\(n(px(radius * cos(a1)))),\(n(py(radius * sin(a1))))"
+      svg.element("path", [("d", path), ("fill", "none"), ("stroke", "#444444"), ("stroke-width", "1.2")])
+      let middle = a0 + turn / 2
+      let labelRadius = radius + span * 0.04
+      svg.text(
+        "\(Format.fixed(comparison.angleByValueDegrees, 2))°", x: px(labelRadius * cos(middle)),
+        y: py(labelRadius * sin(middle)) + 4,
+        [("font-size", "12"), ("fill", "#222222"), ("text-anchor", cos(middle) >= 0 ? "start" : "end")] + Self.halo)
+    }
+
+    // The arrows, longest first so the short ones stay on top.
+    let arrows = [("original", Self.original), ("by norm", Self.byNorm), ("by value", Self.byValue)]
+    svg.raw("<defs>")
+    for (name, color) in arrows {
+      svg.raw(
+        "<marker id=\"head-\(name.replacingOccurrences(of: " ", with: "-"))\" viewBox=\"0 0 10 10\" refX=\"9\" "
+          + "refY=\"5\" markerWidth=\"6\" markerHeight=\"6\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" "
+          + "fill=\"\(color)\"/></marker>")
+    }
+    svg.raw("</defs>")
+    for ((name, color), v) in zip(arrows, vectors) where v.x.isFinite && v.y.isFinite && (v.x != 0 || v.y != 0) {
+      svg.line(
+        px(0), py(0), px(v.x), py(v.y),
+        [
+          ("stroke", color), ("stroke-width", "3"),
+          ("marker-end", "url(#head-\(name.replacingOccurrences(of: " ", with: "-")))"),
+        ])
+    }
+    // Tip labels beside each tip, across the arrow from the other arrows
+    // (by the sign of the cross product), so no label sits on a shaft.
+    for (index, (name, color)) in arrows.enumerated() {
+      let v = vectors[index]
+      let length = (v.x * v.x + v.y * v.y).squareRoot()
+      guard v.x.isFinite, v.y.isFinite, length > 0 else { continue }
+      let (dx, dy) = (v.x / length, v.y / length)
+      let crosses = vectors.indices.filter { $0 != index }.map { dx * vectors[$0].y - dy * vectors[$0].x }
+      let othersOnLeft = crosses.reduce(0, +) > 0
+      // The unit normal on the free side, in plane coordinates.
+      let (nx, ny) = othersOnLeft ? (dy, -dx) : (-dy, dx)
+      let (tx, ty) = (px(v.x) + 14 * nx + 4 * dx, py(v.y) - 14 * ny - 4 * dy)
+      svg.text(
+        name, x: tx, y: ty + 4,
+        [
+          ("text-anchor", nx < -0.2 ? "end" : (nx > 0.2 ? "start" : "middle")), ("font-size", "13"),
+          ("font-weight", "bold"), ("fill", color),
+        ] + Self.halo)
+    }
+
+    // The legend, with the numbers.
+    let lx = left + side + 24
+    var ly = top + 8
+    let entries: [(String, String, [Double], Double)] = [
+      ("original", Self.original, comparison.original, 0),
+      ("by norm, maxNorm \(Format.number(maxNorm))", Self.byNorm, comparison.byNorm, comparison.angleByNormDegrees),
+      (
+        "by value, clipValue \(Format.number(clipValue))", Self.byValue, comparison.byValue,
+        comparison.angleByValueDegrees
+      ),
+    ]
+    let legendText: [(String, String)] = [("font-size", "12"), ("fill", "#222222")]
+    for (name, color, v, angle) in entries {
+      svg.line(lx, ly, lx + 22, ly, [("stroke", color), ("stroke-width", "3")])
+      svg.text(name, x: lx + 30, y: ly + 4, legendText + [("font-weight", "bold")])
+      svg.text(Format.vector(v), x: lx + 30, y: ly + 21, legendText)
+      svg.text(
+        "length \(Format.fixed(length(v))), turned \(Format.fixed(angle, 2))°", x: lx + 30, y: ly + 37,
+        [("font-size", "12"), ("fill", "#555555")])
+      ly += 62
+    }
+    svg.element(
+      "circle",
+      [
+        ("cx", n(lx + 11)), ("cy", n(ly)), ("r", "8"), ("fill", Self.byNorm), ("fill-opacity", "0.07"),
+        ("stroke", Self.byNorm), ("stroke-dasharray", "5 4"),
+      ])
+    svg.text("length ≤ \(Format.number(maxNorm))", x: lx + 30, y: ly + 4, legendText)
+    ly += 26
+    svg.element(
+      "rect",
+      [
+        ("x", n(lx + 3)), ("y", n(ly - 8)), ("width", "16"), ("height", "16"), ("fill", Self.byValue),
+        ("fill-opacity", "0.07"), ("stroke", Self.byValue), ("stroke-dasharray", "2 3"),
+      ])
+    svg.text("every |gᵢ| ≤ \(Format.number(clipValue))", x: lx + 30, y: ly + 4, legendText)
+    return svg.finish()
+  }
+
+  /// 1, 2 or 5 times a power of ten, at least `raw`.
+  private func niceStep(_ raw: Double) -> Double {
+    let power = pow(10, floor(log10(raw)))
+    for m in [1.0, 2, 5] where m * power >= raw { return m * power }
+    return 10 * power
+  }
+
+  private func ticks(from low: Double, to high: Double, step: Double) -> [Double] {
+    var out: [Double] = []
+    var i = (low / step).rounded(.up)
+    while i * step <= high + step * 1e-9 {
+      out.append(i == 0 ? 0 : i * step)
+      i += 1
+    }
+    return out
+  }
+}
+
+/// A small SVG document written element by element, attributes escaped.
+struct SVGWriter {
+  private var lines: [String]
+
+  init(width: Double, height: Double, title: String) {
+    lines = [
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
+        + "viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">",
+      "<title>\(Self.escape(title))</title>",
+      "<rect x=\"0\" y=\"0\" width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>",
+    ]
+  }
+
+  mutating func element(_ tag: String, _ attributes: [(String, String)]) {
+    lines.append("<\(tag)\(Self.attributes(attributes))/>")
+  }
+
+  mutating func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, _ attributes: [(String, String)]) {
+    element("line", [("x1", n(x1)), ("y1", n(y1)), ("x2", n(x2)), ("y2", n(y2))] + attributes)
+  }
+
+  mutating func text(_ content: String, x: Double, y: Double, _ attributes: [(String, String)]) {
+    lines.append("<text\(Self.attributes([("x", n(x)), ("y", n(y))] + attributes))>\(Self.escape(content))</text>")
+  }
+
+  /// Markup written as is: the caller makes it well-formed.
+  mutating func raw(_ markup: String) { lines.append(markup) }
+
+  func finish() -> String { (lines + ["</svg>"]).joined(separator: "\n") + "\n" }
+
+  static func attributes(_ list: [(String, String)]) -> String {
+    list.map { " \($0.0)=\"\(escape($0.1))\"" }.joined()
+  }
+
+  static func escape(_ text: String) -> String {
+    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+      .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+  }
+}
+
+/// An SVG coordinate with at most two decimals.
+private func n(_ value: Double) -> String {
+  guard value.isFinite else { return "0" }
+  var s = String(format: "%.2f", value)
+  while s.hasSuffix("0") { s.removeLast() }
+  if s.hasSuffix(".") { s.removeLast() }
+  return s == "-0" ? "0" : s
+}

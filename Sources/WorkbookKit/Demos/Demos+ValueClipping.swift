@@ -1,0 +1,171 @@
+import Autograd
+import Charts
+import Datasets
+import Foundation
+import Grading
+
+extension Demos {
+  /// Exercise 2: no clipping, clipping by value and clipping by norm on the
+  /// same run (exercise 1's RNN on the adding problem: same weights, same
+  /// batches, same learning rate), then one 2-D vector clipped both ways.
+  ///
+  /// The value run calls the student's `trainStep` (with `clipGradValue`);
+  /// before each of its steps the engine also computes the raw gradient,
+  /// so the demo can show the angle between the raw gradient and the one
+  /// the student's code stepped with. The unclipped and norm-clipped runs
+  /// use the engine directly. The 2-D part calls the student's
+  /// `compareClipping` on [3, 4].
+  ///
+  /// Defaults: exercise 1's setup (hidden 64, T = 10, plain SGD, learning
+  /// rate 0.05 (`learningRate`), batch 32, 500 steps (`steps`)), clipValue 1
+  /// (`threshold`) for the value run and the vector, maxNorm 1 for the norm
+  /// run and the vector. A debug build runs it in about two seconds.
+  ///
+  /// Files: the loss chart at `svgPath`, the angle chart with suffix
+  /// `-angle`, the three arrows of the 2-D vector with suffix `-vectors`;
+  /// CSV with each run's loss and the value run's angle per step.
+  static func valueClipping(code: WorkbookCode, options: DemoOptions, output: DemoOutput) throws -> DemoSummary {
+    let report = DemoReport(options: options, output: output)
+    let start = Date()
+    let steps = max(options.steps ?? 500, 1)
+    let learningRate = options.learningRate ?? 0.05
+    let clipValue = options.threshold ?? 1
+    let maxNorm = 1.0
+    let setup = try AddingProblemSetup(seed: options.seed)
+    let batches = setup.batches(steps: steps)
+
+    report.title("Exercise 2 · Gradient clipping by value")
+    report.paragraph(
+      "Exercise 1's setup: \(setup.description), plain SGD, learning rate \(Format.number(learningRate)), "
+        + "batch \(setup.batchSize), \(steps) steps, seed \(options.seed). Three runs from the same weights on "
+        + "the same batches: without clipping, clipped by value at \(Format.number(clipValue)) by your "
+        + "trainStep, and clipped by norm at \(Format.number(maxNorm)) by the engine.")
+
+    let plainSGD: ([Tensor]) -> any Optimizer = { SGD($0, lr: learningRate) }
+
+    let unclipped = try setup.train(
+      "no clipping", batches: batches, makeOptimizer: plainSGD, threshold: nil, report: report,
+      step: { try Reference.step(model: $0, optimizer: $1, batch: $2, lossFunction: setup.lossFunction) })
+
+    // The value run: the raw gradient from the engine, then the student's
+    // step, whose clipped gradient the recording optimizer keeps.
+    var angles: [Double] = []
+    var valueClippedSteps = 0
+    var byValue = try setup.train(
+      "by value, clipValue \(Format.number(clipValue))", batches: batches,
+      makeOptimizer: { GradientRecordingSGD($0, lr: learningRate) }, threshold: nil, report: report,
+      step: { model, optimizer, batch in
+        let raw = try Reference.gradient(model: model, batch: batch, lossFunction: setup.lossFunction)
+        let loss = try code.ex2.trainStep(model, optimizer, batch, setup.lossFunction, clipValue)
+        let applied = (optimizer as? GradientRecordingSGD)?.lastGradient ?? raw
+        angles.append(angleDegrees(raw, applied))
+        if raw.contains(where: { $0.contains { abs($0) > clipValue } }) { valueClippedSteps += 1 }
+        return StepRecord(loss: loss, gradNorm: Compare.norm(raw))
+      })
+    byValue.clippedSteps = valueClippedSteps
+    angles += [Double](repeating: .nan, count: steps - angles.count)
+
+    let byNorm = try setup.train(
+      "by norm, maxNorm \(Format.number(maxNorm))", batches: batches, makeOptimizer: plainSGD, threshold: maxNorm,
+      report: report,
+      step: {
+        try Reference.step(model: $0, optimizer: $1, batch: $2, lossFunction: setup.lossFunction, clipNorm: maxNorm)
+      })
+
+    let runs = [unclipped, byValue, byNorm]
+    let lossChart = AddingProblemSetup.lossChart(runs)
+    // Value clipping usually bites in the first steps only: the angle chart
+    // stops a little after the last step it turned the gradient by 0.01° or
+    // more, so those steps are not squeezed into a few columns.
+    let lastTurn = angles.lastIndex { $0 > 0.01 }.map { $0 + 1 } ?? steps
+    let shown = min(steps, max(20, Int((Double(lastTurn) * 1.25 / 10).rounded(.up)) * 10))
+    let angleChart = LineChart(
+      title: "Angle between the raw and the clipped gradient" + (shown < steps ? ", steps 1–\(shown)" : ""),
+      xLabel: "step", yLabel: "degrees",
+      series: [
+        .init("by norm (always 0°)", byNorm.losses.prefix(shown).map { $0.isFinite ? 0 : .nan }),
+        .init("by value (your trainStep)", Array(angles.prefix(shown))),
+      ],
+      xStart: 1)
+    report.chart(lossChart, height: 14)
+    report.chart(angleChart, height: 8)
+
+    var table = Table(columns: [
+      .init("run"), .init("NaN from", alignment: .right), .init("steps clipped", alignment: .right),
+      .init("mean angle", alignment: .right), .init("test MSE", alignment: .right),
+    ])
+    let finiteAngles = angles.filter(\.isFinite)
+    let meanAngle = finiteAngles.reduce(0, +) / Double(max(finiteAngles.count, 1))
+    for (index, run) in runs.enumerated() {
+      table.addRow([
+        run.name, run.divergedAt.map { "step \($0)" } ?? "never",
+        index == 0 ? "–" : "\(run.clippedSteps) (\(Format.percent(run.clippedSteps, of: run.losses.count)))",
+        index == 1 ? Format.fixed(meanAngle, 1) + "°" : (index == 2 ? "0°" : "–"),
+        run.testLoss.isNaN ? "–" : Format.number(run.testLoss),
+      ])
+    }
+    table.addRow(["always predicting 1", "", "", "", Format.number(AddingProblemSetup.baseline)])
+    report.table(table)
+    report.blank()
+    report.paragraph(
+      "\"steps clipped\": steps on which clipping changed the gradient (by value: some entry was beyond "
+        + "±\(Format.number(clipValue)); by norm: its length was above \(Format.number(maxNorm))). "
+        + "\"mean angle\": how far, on average, clipping turned the gradient away from its own direction.")
+
+    // The Challenge: one vector, both ways.
+    let vector = [3.0, 4.0]
+    let comparison = try code.ex2.compareClipping(vector, maxNorm, clipValue)
+    report.heading("One 2-D gradient, clipped both ways (your compareClipping)")
+    var vectors = Table(columns: [
+      .init("vector"), .init("x", alignment: .right), .init("y", alignment: .right),
+      .init("length", alignment: .right), .init("angle to original", alignment: .right),
+    ])
+    let rows: [(String, [Double], Double)] = [
+      ("original", comparison.original, 0),
+      ("by norm, maxNorm \(Format.number(maxNorm))", comparison.byNorm, comparison.angleByNormDegrees),
+      ("by value, clipValue \(Format.number(clipValue))", comparison.byValue, comparison.angleByValueDegrees),
+    ]
+    for (name, v, angle) in rows {
+      vectors.addRow([
+        name, Format.fixed(v.first ?? .nan), Format.fixed(v.dropFirst().first ?? .nan),
+        Format.fixed(length(v)), Format.fixed(angle, 2) + "°",
+      ])
+    }
+    report.table(vectors)
+    report.blank()
+    report.paragraph(
+      "Norm clipping shrinks the vector and keeps its direction. Value clipping cuts each entry on its own: "
+        + "\(Format.vector(comparison.original, 0)) becomes \(Format.vector(comparison.byValue)), turned by "
+        + "\(Format.fixed(comparison.angleByValueDegrees, 2))° and still \(Format.fixed(length(comparison.byValue)))"
+        + " long. In a model with n parameters, value clipping lets the gradient be up to √n × clipValue long.")
+
+    report.record("learningRate", learningRate)
+    report.record("clipValue", clipValue)
+    report.record("maxNorm", maxNorm)
+    report.record("steps", Double(steps))
+    report.record("baseline", AddingProblemSetup.baseline)
+    for (key, run) in zip(["unclipped", "valueClipped", "normClipped"], runs) {
+      report.record("\(key)TestLoss", run.testLoss)
+      report.record("\(key)DivergedAt", fact: run.divergedAt.map { "step \($0)" } ?? "no")
+    }
+    report.record("valueClippedSteps", Double(byValue.clippedSteps))
+    report.record("normClippedSteps", Double(byNorm.clippedSteps))
+    report.record("meanAngleByValueDegrees", meanAngle)
+    report.record("angleByNormDegrees", comparison.angleByNormDegrees)
+    report.record("angleByValueDegrees", comparison.angleByValueDegrees)
+    report.record("lengthByNorm", length(comparison.byNorm))
+    report.record("lengthByValue", length(comparison.byValue))
+
+    try report.saveSVGs([
+      ("loss", lossChart.renderSVG()), ("angle", angleChart.renderSVG()),
+      ("vectors", ClipVectorsSVG(comparison: comparison, maxNorm: maxNorm, clipValue: clipValue).render()),
+    ])
+    try report.saveCSV(
+      runs.map { ("loss \($0.name)", $0.losses) } + [("angle by value (degrees)", angles)])
+
+    report.record("seconds", elapsed(since: start))
+    report.blank()
+    report.line("Finished in \(Format.seconds(elapsed(since: start))).")
+    return report.summary
+  }
+}

@@ -1,0 +1,32 @@
+import Testing
+import WorkbookKit
+
+@Suite("Demo of exercise 4: accumulation plus clipping", .tags(.demos))
+struct DemoAccumulationClippingTests {
+  @Test("[2, 0] + [0, 2] at maxNorm 1: once [0.707, 0.707], each [0.447, 0.894]")
+  func toy() throws {
+    let run = try DemoFixture.defaults(.ex4)
+    let half = 0.5.squareRoot()
+    #expect(abs(try run.value("toyOnce0") - half) < 1e-5)
+    #expect(abs(try run.value("toyOnce1") - half) < 1e-5)
+    #expect(abs(try run.value("toyEach0") - 1 / 5.0.squareRoot()) < 1e-5)
+    #expect(abs(try run.value("toyEach1") - 2 / 5.0.squareRoot()) < 1e-5)
+    #expect(run.text.contains("[0.707, 0.707]"))
+    #expect(run.text.contains("[0.447, 0.894]"))
+  }
+
+  @Test("Clipping once matches the clipped large batch within 1e-10, after one step and after training")
+  func onceMatches() throws {
+    let run = try DemoFixture.defaults(.ex4)
+    #expect(try run.value("onceDifferenceAfterOneStep") < 1e-10)
+    #expect(try run.value("onceDifferenceAfterTraining") < 1e-10)
+    #expect(try run.value("onceMeanAngleDegrees") < 1e-3)
+  }
+
+  @Test("Clipping each micro-batch takes a different step")
+  func eachDiffers() throws {
+    let run = try DemoFixture.defaults(.ex4)
+    #expect(try run.value("eachDifferenceAfterOneStep") > 1e-6)
+    #expect(try run.value("eachMeanAngleDegrees") > 1)
+  }
+}
