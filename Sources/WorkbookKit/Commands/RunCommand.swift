@@ -18,6 +18,7 @@ struct RunCommand {
     switch options.source {
     case .reference:
       code = Implementations.solutions
+      demo.codeOwner = .reference
     case .automatic, .mine:
       if Demos.isImplemented(exercise, in: Implementations.graded) {
         code = Implementations.graded
@@ -26,6 +27,7 @@ struct RunCommand {
       } else {
         console.line(Paint(enabled: demo.color).yellow(Self.notImplementedMessage(exercise, showingReference: true)))
         code = Implementations.solutions
+        demo.codeOwner = .reference
       }
     }
 

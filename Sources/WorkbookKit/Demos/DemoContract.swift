@@ -29,6 +29,20 @@ public struct DemoOptions: Equatable, Sendable {
   public var color = false
   /// Terminal width for charts and tables.
   public var width = 80
+  /// Whose code the demo runs, so its text says "your trainStep" only when
+  /// it is the student's.
+  public var codeOwner = CodeOwner.student
+
+  public enum CodeOwner: Equatable, Sendable {
+    case student, reference
+
+    /// "your" or "the reference's", before a function name.
+    public var possessive: String { self == .student ? "your" : "the reference's" }
+    /// "Your" or "The reference's", at the start of a sentence.
+    public var capitalizedPossessive: String { self == .student ? "Your" : "The reference's" }
+    /// "your code" or "reference", in labels.
+    public var codeLabel: String { self == .student ? "your code" : "reference" }
+  }
 
   public init() {}
 }

@@ -55,7 +55,7 @@ extension Demos {
     report.paragraph(
       "An MLP 2→64→64→3 (tanh) classifies 3 interleaved spirals of 512 points with softmax cross-entropy; "
         + "plain SGD, learning rate \(Format.number(learningRate)), seed \(options.seed). The large batch holds "
-        + "\(largeBatch) points; your trainWithAccumulation takes it as \(microName) with accumulationSteps \(k).")
+        + "\(largeBatch) points; \(options.codeOwner.possessive) trainWithAccumulation takes it as \(microName) with accumulationSteps \(k).")
 
     // 1. One step from the same start.
     report.heading("1. One step from the same start")
@@ -93,7 +93,7 @@ extension Demos {
     let gradientDifference = Compare.largestDifference(accumulated.grad, largeGradient)
     let parameterDifference = Compare.largestDifference(accumulated.params, largeParameters)
     oneStepTable.addRow([
-      "\(microName), your code", Format.number(Compare.norm(accumulated.grad), digits: 4),
+      "\(microName), \(options.codeOwner.codeLabel)", Format.number(Compare.norm(accumulated.grad), digits: 4),
       Format.tiny(gradientDifference), Format.tiny(parameterDifference),
     ])
     var unscaled: (grad: [[Double]], params: [[Double]])?
@@ -111,12 +111,12 @@ extension Demos {
     report.blank()
     if gradientDifference < 1e-10 {
       report.paragraph(
-        "Your accumulated gradient is the large batch's gradient up to rounding (largest difference "
+        "\(options.codeOwner.capitalizedPossessive) accumulated gradient is the large batch's gradient up to rounding (largest difference "
           + "\(Format.tiny(gradientDifference))): dividing each micro-batch's mean loss by \(k) makes the sum "
           + "of the \(k) gradients their mean.")
     } else {
       report.paragraph(
-        "Your accumulated gradient differs from the large batch's by up to \(Format.tiny(gradientDifference)) "
+        "\(options.codeOwner.capitalizedPossessive) accumulated gradient differs from the large batch's by up to \(Format.tiny(gradientDifference)) "
           + "(its norm is \(Format.number(Compare.norm(accumulated.grad) / Compare.norm(largeGradient), digits: 3)) × "
           + "the large batch's). Check the loss scaling and when the gradients are zeroed.")
     }
@@ -161,11 +161,11 @@ extension Demos {
       let optimizer = SGD(model.parameters(), lr: learningRate)
       _ = try meter.measure { try code.ex3.trainWithAccumulation(model, optimizer, micro, k, problem.lossFunction) }
       report.line(
-        "Your accumulation step over \(microName): fits, peak \(MemoryMeter.format(meter.peakBytes)).")
+        "\(options.codeOwner.capitalizedPossessive) accumulation step over \(microName): fits, peak \(MemoryMeter.format(meter.peakBytes)).")
       report.record("accumulationUnderBudget", fact: "fits")
       report.record("peakBytesAccumulation", Double(meter.peakBytes))
     } catch let error as TensorError {
-      report.line("Your accumulation step over \(microName):")
+      report.line("\(options.codeOwner.capitalizedPossessive) accumulation step over \(microName):")
       report.paragraph(error.description, indent: "  ")
       report.paragraph(
         "It keeps more than one micro-batch's graph alive: call backward() on each micro-batch's loss before "
@@ -191,7 +191,7 @@ extension Demos {
         }
       })
     runs.append(
-      try problem.train("\(microName), accumulated (your code)", batchSize: largeBatch, steps: steps) { model, ticker in
+      try problem.train("\(microName), accumulated (\(options.codeOwner.codeLabel))", batchSize: largeBatch, steps: steps) { model, ticker in
         let optimizer = SGD(model.parameters(), lr: learningRate)
         return try batches.enumerated().flatMap { i, batch in
           let losses = try code.ex3.trainWithAccumulation(

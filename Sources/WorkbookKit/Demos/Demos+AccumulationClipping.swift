@@ -52,7 +52,7 @@ extension Demos {
     report.title("Exercise 4 · Accumulation plus clipping")
     report.paragraph(
       "Clip the accumulated gradient once, just before step(), or clip after every micro-batch? Two "
-        + "gradients of one window show the difference; your clipGradNorm does the clipping.")
+        + "gradients of one window show the difference; \(options.codeOwner.possessive) clipGradNorm does the clipping.")
 
     // The toy: two micro-batch gradients on one 2-entry parameter.
     let toy = try clipToy(code.ex4.clipGradNorm)
@@ -78,8 +78,8 @@ extension Demos {
       "\(setup.description.prefix(1).uppercased())\(setup.description.dropFirst()), recurrent weights 1.5 × "
         + "orthogonal, plain SGD, learning rate \(Format.number(learningRate)), maxNorm \(Format.number(maxNorm)), "
         + "batches of \(setup.batchSize) as \(microName), \(steps) steps, seed \(options.seed). Three runs from "
-        + "the same weights on the same batches: clip once (your trainWithAccumulationAndClipping), clip each "
-        + "micro-batch (the demo's loop, with your clipGradNorm), and the batch of \(setup.batchSize) clipped "
+        + "the same weights on the same batches: clip once (\(options.codeOwner.possessive) trainWithAccumulationAndClipping), clip each "
+        + "micro-batch (the demo's loop, with \(options.codeOwner.possessive) clipGradNorm), and the batch of \(setup.batchSize) clipped "
         + "(the engine).")
 
     let onceStep: (any Module, any Optimizer, Batch) throws -> StepRecord = { model, optimizer, batch in
@@ -133,7 +133,7 @@ extension Demos {
       return (run, angles + [Double](repeating: .nan, count: steps - angles.count))
     }
     let large = try train("batch of \(setup.batchSize), clipped", largeStep)
-    let (once, onceAngles) = try trainMeasuringAngles("clip once (your code)", onceStep)
+    let (once, onceAngles) = try trainMeasuringAngles("clip once (\(options.codeOwner.codeLabel))", onceStep)
     let (each, eachAngles) = try trainMeasuringAngles("clip each micro-batch (wrong)", eachStep)
     let onceAfterTraining = Compare.largestDifference(once.finalParameters, large.finalParameters)
     let eachAfterTraining = Compare.largestDifference(each.finalParameters, large.finalParameters)

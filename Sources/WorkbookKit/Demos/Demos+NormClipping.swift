@@ -53,8 +53,8 @@ extension Demos {
         + "learning rate \(Format.number(learningRate)), batch \(setup.batchSize), \(steps) steps, seed \(options.seed). "
         + "Every run starts from the same weights and sees the same batches. "
         + (options.sweep
-          ? "The Challenge: one run per maxNorm, each through your trainStep, and one without clipping."
-          : "The clipped run calls your trainStep with maxNorm \(Format.number(maxNorm)); the other one runs "
+          ? "The Challenge: one run per maxNorm, each through \(options.codeOwner.possessive) trainStep, and one without clipping."
+          : "The clipped run calls \(options.codeOwner.possessive) trainStep with maxNorm \(Format.number(maxNorm)); the other one runs "
             + "without clipping."))
 
     func train(_ name: String, clip: Double?) throws -> ClippingRun {

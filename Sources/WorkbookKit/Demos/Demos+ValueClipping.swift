@@ -38,7 +38,7 @@ extension Demos {
     report.paragraph(
       "Exercise 1's setup: \(setup.description), plain SGD, learning rate \(Format.number(learningRate)), "
         + "batch \(setup.batchSize), \(steps) steps, seed \(options.seed). Three runs from the same weights on "
-        + "the same batches: without clipping, clipped by value at \(Format.number(clipValue)) by your "
+        + "the same batches: without clipping, clipped by value at \(Format.number(clipValue)) by \(options.codeOwner.possessive) "
         + "trainStep, and clipped by norm at \(Format.number(maxNorm)) by the engine.")
 
     let plainSGD: ([Tensor]) -> any Optimizer = { SGD($0, lr: learningRate) }
@@ -84,7 +84,7 @@ extension Demos {
       xLabel: "step", yLabel: "degrees",
       series: [
         .init("by norm (always 0°)", byNorm.losses.prefix(shown).map { $0.isFinite ? 0 : .nan }),
-        .init("by value (your trainStep)", Array(angles.prefix(shown))),
+        .init("by value (\(options.codeOwner.possessive) trainStep)", Array(angles.prefix(shown))),
       ],
       xStart: 1)
     report.chart(lossChart, height: 14)
@@ -115,7 +115,7 @@ extension Demos {
     // The Challenge: one vector, both ways.
     let vector = [3.0, 4.0]
     let comparison = try code.ex2.compareClipping(vector, maxNorm, clipValue)
-    report.heading("One 2-D gradient, clipped both ways (your compareClipping)")
+    report.heading("One 2-D gradient, clipped both ways (\(options.codeOwner.possessive) compareClipping)")
     var vectors = Table(columns: [
       .init("vector"), .init("x", alignment: .right), .init("y", alignment: .right),
       .init("length", alignment: .right), .init("angle to original", alignment: .right),
