@@ -50,7 +50,7 @@ enum Misbehaving {
     guard accumulationSteps >= 1 else { throw WrongAccumulation.invalidSteps(accumulationSteps) }
     var losses: [Double] = []
     optimizer.zeroGrad()
-    var start = 0
+    let start = 0  // BUG: never advances, so the loop below never ends
     while start < microBatches.count {
       let window = microBatches[start..<min(start + accumulationSteps, microBatches.count)]
       let windowSamples = window.reduce(0) { $0 + $1.count }
