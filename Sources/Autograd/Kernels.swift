@@ -71,7 +71,20 @@ func gemm(_ a: [Double], _ b: [Double], m: Int, k: Int, n: Int) -> [Double] {
 /// layer). The kernel reads A one element at a time, so it reads Aᵀ in
 /// place through strides; no transposed copy is made.
 func gemmTransposedA(_ a: [Double], _ b: [Double], m: Int, k: Int, n: Int) -> [Double] {
-  if n < 8 && k >= 16 { return gemm(transpose2D(a, rows: m, cols: k), b, m: k, k: m, n: n) }
+  if n < 8 && k >= 16 {
+    // A narrow result (a 3-class output layer): compute Cᵀ = Bᵀ · A, whose
+    // rows are wide, reading Bᵀ through strides; only the small Cᵀ is
+    // transposed back.
+    let ct = [Double](unsafeUninitializedCapacity: n * k) { c, initialized in
+      a.withUnsafeBufferPointer { a in
+        b.withUnsafeBufferPointer { b in
+          gemmKernel(b.baseAddress!, rowStride: 1, columnStride: n, a.baseAddress!, c.baseAddress!, m: n, k: m, n: k)
+        }
+      }
+      initialized = n * k
+    }
+    return transpose2D(ct, rows: n, cols: k)
+  }
   return [Double](unsafeUninitializedCapacity: k * n) { c, initialized in
     a.withUnsafeBufferPointer { a in
       b.withUnsafeBufferPointer { b in

@@ -21,10 +21,12 @@ private func naiveMatmul(_ a: [Double], _ b: [Double], m: Int, k: Int, n: Int) -
 
 @Suite("Kernels")
 struct KernelTests {
-  /// (m, k, n): tiles of 4×8 and their ragged edges on each side.
+  /// (m, k, n): tiles of 4×8 and their ragged edges on each side, and
+  /// narrow results (n < 8) with 16 or more rows or inputs, which go through
+  /// the transposed paths (a classifier's output layer).
   static let matmulShapes: [[Int]] = [
     [1, 1, 1], [1, 4, 16], [4, 2, 8], [5, 3, 9], [3, 5, 7], [8, 8, 8], [9, 7, 17], [4, 1, 3], [7, 13, 24],
-    [2, 0, 3], [0, 3, 2], [3, 2, 0],
+    [2, 0, 3], [0, 3, 2], [3, 2, 0], [32, 20, 3], [17, 24, 1], [40, 16, 5],
   ]
 
   @Test("matmul forward and both gradients agree with a triple loop", arguments: matmulShapes)
@@ -36,7 +38,7 @@ struct KernelTests {
     let g = Tensor.randn([m, n], rng: &rng)
     let c = try a.matmul(b)
     #expect(c.shape == [m, n])
-    // Sums of at most 24 products of N(0,1) values: rounding and fused
+    // Sums of at most 40 products of N(0,1) values: rounding and fused
     // multiply-adds move a result by a few ulps of the summands, ≤ 1e-13.
     let tolerance = 1e-13
     #expect(isClose(c.data, naiveMatmul(a.data, b.data, m: m, k: k, n: n), tolerance: tolerance))
