@@ -260,29 +260,7 @@ struct SVGLayout {
 /// Small helpers for writing SVG by hand.
 enum SVG {
   /// Text made safe for XML content and attribute values.
-  ///
-  /// Run names come from users ("lr<0.1 & clip"), and one stray `<` makes the
-  /// whole file unreadable. Control characters XML 1.0 forbids are dropped
-  /// for the same reason.
-  static func escape(_ text: String) -> String {
-    var out = ""
-    out.reserveCapacity(text.utf8.count)
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "'": out += "&apos;"
-      case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-      default:
-        let v = scalar.value
-        if v < 0x20 || v == 0xFFFE || v == 0xFFFF { continue }
-        out.unicodeScalars.append(scalar)
-      }
-    }
-    return out
-  }
+  static func escape(_ text: String) -> String { XML.escape(text) }
 
   typealias Attributes = [(String, String)]
 

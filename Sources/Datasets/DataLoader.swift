@@ -52,6 +52,20 @@ public struct DataLoader {
     return indices
   }
 
+  /// The first `count` batches of training, epoch after epoch: for a run
+  /// measured in optimizer steps rather than epochs. Empty when an epoch
+  /// has no batch at all (`dropLast` with fewer samples than one batch).
+  public func batches(count: Int) -> [Batch] {
+    guard batchesPerEpoch > 0 else { return [] }
+    var out: [Batch] = []
+    var epoch = 0
+    while out.count < count {
+      out += batches(epoch: epoch).prefix(count - out.count)
+      epoch += 1
+    }
+    return out
+  }
+
   /// The epoch's batches in order, each a copy of its samples.
   public func batches(epoch: Int) -> [Batch] {
     let order = order(epoch: epoch)

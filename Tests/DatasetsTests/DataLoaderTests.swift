@@ -89,3 +89,26 @@ struct DataLoaderTests {
     #expect(error?.description == "DataLoader(batchSize: \(batchSize)): the batch size must be at least 1")
   }
 }
+
+@Suite("DataLoader: batches by count")
+struct DataLoaderCountTests {
+  @Test("batches(count:) continues into the next epoch in that epoch's order", arguments: [1, 3, 4, 9])
+  func countSpansEpochs(_ count: Int) throws {
+    var rng = SplitMix64(seed: 5)
+    let data = try Dataset(inputs: .randn([10, 2], rng: &rng), targets: .randn([10, 1], rng: &rng))
+    let loader = try DataLoader(data, batchSize: 4, dropLast: true, seed: 9)
+    let expected = Array((loader.batches(epoch: 0) + loader.batches(epoch: 1) + loader.batches(epoch: 2)
+      + loader.batches(epoch: 3) + loader.batches(epoch: 4)).prefix(count))
+    let got = loader.batches(count: count)
+    #expect(got.count == count)
+    #expect(got.map(\.inputs.data) == expected.map(\.inputs.data))
+  }
+
+  @Test("batches(count:) is empty, not endless, when an epoch has no batch")
+  func noBatchPerEpoch() throws {
+    var rng = SplitMix64(seed: 5)
+    let data = try Dataset(inputs: .randn([3, 2], rng: &rng), targets: .randn([3, 1], rng: &rng))
+    let loader = try DataLoader(data, batchSize: 4, dropLast: true, seed: 9)
+    #expect(loader.batches(count: 5).isEmpty)
+  }
+}

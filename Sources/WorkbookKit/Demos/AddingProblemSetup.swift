@@ -48,15 +48,7 @@ struct AddingProblemSetup {
   }
 
   /// The batches of the first `steps` steps, in order, epoch after epoch.
-  func batches(steps: Int) -> [Batch] {
-    var out: [Batch] = []
-    var epoch = 0
-    while out.count < steps {
-      out += loader.batches(epoch: epoch).prefix(steps - out.count)
-      epoch += 1
-    }
-    return out
-  }
+  func batches(steps: Int) -> [Batch] { loader.batches(count: steps) }
 
   let lossFunction: LossFunction = { try mse($0, $1) }
 

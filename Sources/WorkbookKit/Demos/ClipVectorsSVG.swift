@@ -1,4 +1,5 @@
 import Autograd
+import Charts
 import Foundation
 
 /// Exercise 2's Challenge as a picture: a 2-D vector and its two clipped
@@ -256,10 +257,7 @@ struct SVGWriter {
     list.map { " \($0.0)=\"\(escape($0.1))\"" }.joined()
   }
 
-  static func escape(_ text: String) -> String {
-    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-      .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-  }
+  static func escape(_ text: String) -> String { XML.escape(text) }
 }
 
 /// An SVG coordinate with at most two decimals.

@@ -332,15 +332,7 @@ struct SpiralProblem {
   }
 
   /// The large batches of the first `steps` steps, epoch after epoch.
-  func batches(steps: Int) -> [Batch] {
-    var out: [Batch] = []
-    var epoch = 0
-    while out.count < steps {
-      out += loader.batches(epoch: epoch).prefix(steps - out.count)
-      epoch += 1
-    }
-    return out
-  }
+  func batches(steps: Int) -> [Batch] { loader.batches(count: steps) }
 
   /// The peak activation bytes of one forward + backward pass on `batch`,
   /// measured on a fresh meter (with `budget`, it throws past it).

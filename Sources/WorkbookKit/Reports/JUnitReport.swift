@@ -1,3 +1,4 @@
+import Charts
 import Foundation
 import Grading
 
@@ -39,28 +40,8 @@ public enum JUnitReport {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  /// Text safe in an attribute or element: the five special characters as
-  /// entities, and characters XML 1.0 forbids (control codes such as an
-  /// ANSI escape) dropped, since no entity can carry them.
+  /// Text safe in an attribute (the default) or an element.
   public static func escape(_ text: String, attribute: Bool = true) -> String {
-    var out = ""
-    out.reserveCapacity(text.count)
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "'": out += "&apos;"
-      case "\n", "\r", "\t":
-        // Inside an attribute a parser would turn them into spaces.
-        if attribute { out += "&#\(scalar.value);" } else { out.unicodeScalars.append(scalar) }
-      default:
-        let v = scalar.value
-        let allowed = v >= 0x20 && !(0xFFFE...0xFFFF).contains(v)
-        if allowed { out.unicodeScalars.append(scalar) }
-      }
-    }
-    return out
+    XML.escape(text, attribute: attribute)
   }
 }
