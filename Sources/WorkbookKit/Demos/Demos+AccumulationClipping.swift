@@ -173,6 +173,19 @@ extension Demos {
         + "effective threshold depends on k and on the order of the micro-batches). Test MSE on 1,024 held-out sequences; always predicting 1 scores "
         + "1/6 ≈ 0.167.")
 
+    // The norms the clip-once records report: how hard clipping worked, and
+    // (rerun with another --accumulation-steps) that they do not grow with k.
+    let finiteNorms = once.norms.filter(\.isFinite).sorted()
+    let medianNorm = finiteNorms.isEmpty ? Double.nan : finiteNorms[finiteNorms.count / 2]
+    report.blank()
+    report.paragraph(
+      "Norm before clipping, from the records of \(options.codeOwner.possessive) trainWithAccumulationAndClipping: "
+        + "median \(Format.number(medianNorm)), largest \(Format.number(finiteNorms.last ?? .nan)); above maxNorm "
+        + "\(Format.number(maxNorm)) on \(once.clippedSteps) of \(steps) steps. With the loss weighted, this is the "
+        + "norm of the window's mean gradient: rerun with --accumulation-steps 2 or 8 and it stays the same size.")
+    report.record("onceMedianNorm", medianNorm)
+    report.record("onceClippedSteps", Double(once.clippedSteps))
+
     report.record("onceMeanAngleDegrees", meanOnce)
     report.record("eachMeanAngleDegrees", meanEach)
     report.record("onceDifferenceAfterOneStep", onceAfterOne)
