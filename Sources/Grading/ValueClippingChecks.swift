@@ -49,28 +49,13 @@ enum ValueClippingChecks {
     },
     Check("train-step", "trainStep clamps between backward() and step(), and returns the loss") { code in
       for seed: UInt64 in [1, 2, 3] {
-        let problem = Problem.recurrent(seed: seed)
-        let scenario = try StepScenario(problem: problem, seed: seed)
-        let (loss, g) = try problem.gradient(at: scenario.initial, on: scenario.batch)
-        let clipValue = 0.3 * (flat(g).map(abs).max() ?? 1)
-        let returned = try code.trainStep(scenario.model, scenario.optimizer, scenario.batch, problem.lossFunction, clipValue)
-        let applied = try scenario.singleStep("trainStep")
-        let expected = Oracle.clipByValue(g, clipValue)
-        if relativeDistance(applied, expected) > 1e-12 {
-          let signatures: [(Mistake?, String, Values)] = [
-            (.clipAtWrongTime, "step() used the unclipped gradient: clip after backward() and before step()", g),
-            (.noZeroGradBeforeBackward, "the gradient left over from an earlier step was added in: call zeroGrad() before backward()",
-              Oracle.clipByValue(add(g, scenario.stale), clipValue)),
-            (.normClipInsteadOfValue, "the gradient was scaled by its norm instead of clamped entry by entry",
-              Oracle.clipByNorm(g, maxNorm: clipValue)),
-          ]
-          for (mistake, description, values) in signatures where relativeDistance(applied, values) <= 1e-9 {
-            throw Finding("In trainStep, \(description). [\(problem.name)]", mistake: mistake)
-          }
-          throw Finding("In trainStep, the gradient step() used differs from the value-clipped gradient by \(sci(relativeDistance(applied, expected))) (relative). [\(problem.name)]")
-        }
-        guard abs(returned - loss) <= 1e-12 * abs(loss) else {
-          throw Finding("trainStep returned \(returned); the batch's loss before the step is \(loss).")
+        _ = try judgeClippedStep(
+          seed: seed, what: "value-clipped", threshold: { 0.3 * (flat($0).map(abs).max() ?? 1) },
+          clip: { Oracle.clipByValue($0, $1) },
+          otherKind: (.normClipInsteadOfValue, "the gradient was scaled by its norm instead of clamped entry by entry",
+            { Oracle.clipByNorm($0, maxNorm: $1) })
+        ) { scenario, clipValue in
+          try code.trainStep(scenario.model, scenario.optimizer, scenario.batch, scenario.problem.lossFunction, clipValue)
         }
       }
     },
