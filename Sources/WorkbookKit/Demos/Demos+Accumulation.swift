@@ -178,56 +178,49 @@ extension Demos {
     func progress(_ name: String, _ step: Int, _ loss: Double, _ ticker: ProgressTicker) {
       if ticker.shouldReport(step) { report.progress("\(name): step \(step)/\(steps), loss \(Format.number(loss))") }
     }
-    var runs: [SpiralRun] = []
-    runs.append(
-      try problem.train("one batch of \(largeBatch)", batchSize: largeBatch, steps: steps) { model, ticker in
+    // One step per batch, on the engine's reference step.
+    func plainRun(_ name: String, _ label: String, batchSize: Int, _ data: [Batch]) throws -> SpiralRun {
+      try problem.train(name, batchSize: batchSize, steps: steps) { model, ticker in
         let optimizer = SGD(model.parameters(), lr: learningRate)
-        return try batches.enumerated().map { i, batch in
+        return try data.enumerated().map { i, batch in
           let loss = try Reference.step(
             model: model, optimizer: optimizer, batch: batch, lossFunction: problem.lossFunction
           ).loss
-          progress("one batch of \(largeBatch)", i + 1, loss, ticker)
+          progress(label, i + 1, loss, ticker)
           return loss
         }
-      })
-    runs.append(
-      try problem.train("\(microName), accumulated (\(options.codeOwner.codeLabel))", batchSize: largeBatch, steps: steps) { model, ticker in
+      }
+    }
+    // One window of k micro-batches per large batch, through `loop`.
+    func accumulatedRun(
+      _ name: String, _ label: String,
+      _ loop: (any Module, any Optimizer, [Batch], Int, LossFunction) throws -> [Double]
+    ) throws -> SpiralRun {
+      try problem.train(name, batchSize: largeBatch, steps: steps) { model, ticker in
         let optimizer = SGD(model.parameters(), lr: learningRate)
         return try batches.enumerated().flatMap { i, batch in
-          let losses = try code.ex3.trainWithAccumulation(
-            model, optimizer, batch.split(into: k), k, problem.lossFunction)
-          progress("accumulated", i + 1, losses.last ?? .nan, ticker)
+          let losses = try loop(model, optimizer, batch.split(into: k), k, problem.lossFunction)
+          progress(label, i + 1, losses.last ?? .nan, ticker)
           return losses
         }
-      })
+      }
+    }
+    var runs: [SpiralRun] = []
+    runs.append(try plainRun("one batch of \(largeBatch)", "one batch of \(largeBatch)", batchSize: largeBatch, batches))
+    runs.append(
+      try accumulatedRun(
+        "\(microName), accumulated (\(options.codeOwner.codeLabel))", "accumulated", code.ex3.trainWithAccumulation))
     if options.noScaling {
       runs.append(
-        try problem.train("\(microName), NOT scaled (wrong)", batchSize: largeBatch, steps: steps) { model, ticker in
-          let optimizer = SGD(model.parameters(), lr: learningRate)
-          return try batches.enumerated().flatMap { i, batch in
-            let losses = try trainWithAccumulationWithoutScaling(
-              model, optimizer, batch.split(into: k), k, problem.lossFunction)
-            progress("not scaled", i + 1, losses.last ?? .nan, ticker)
-            return losses
-          }
-        })
+        try accumulatedRun("\(microName), NOT scaled (wrong)", "not scaled", trainWithAccumulationWithoutScaling))
     }
     // The small batch: the micro-batches in order, one step each.
     var smallBatches: [Batch] = []
     for batch in batches where smallBatches.count < steps { smallBatches += try batch.split(into: k) }
     smallBatches = Array(smallBatches.prefix(steps))
     runs.append(
-      try problem.train("batch of \(smallBatch), no accumulation", batchSize: smallBatch, steps: steps) {
-        model, ticker in
-        let optimizer = SGD(model.parameters(), lr: learningRate)
-        return try smallBatches.enumerated().map { i, batch in
-          let loss = try Reference.step(
-            model: model, optimizer: optimizer, batch: batch, lossFunction: problem.lossFunction
-          ).loss
-          progress("batch of \(smallBatch)", i + 1, loss, ticker)
-          return loss
-        }
-      })
+      try plainRun(
+        "batch of \(smallBatch), no accumulation", "batch of \(smallBatch)", batchSize: smallBatch, smallBatches))
 
     // The small batch first and the unscaled run next, so the large-batch
     // curves are drawn over them, and the accumulated run last: on top of
