@@ -13,7 +13,6 @@ it as:
 (the script sets these itself when they are unset, before importing NumPy).
 """
 
-import argparse
 import os
 
 for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -21,7 +20,7 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np  # noqa: E402  (after the thread settings)
 
-from workloads_common import adding_problem, report, spirals  # noqa: E402
+from workloads_common import adding_problem, main, spirals  # noqa: E402
 
 
 def linear(rng, n_in, n_out):
@@ -144,18 +143,9 @@ def deep_workload(seed):
     return step
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=200)
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
-    report(
+if __name__ == "__main__":
+    main(
+        __doc__.splitlines()[0],
         f"NumPy {np.__version__}, float64 (BLAS threads: {os.environ['OPENBLAS_NUM_THREADS']})",
         [("mlp", mlp_workload), ("rnn", rnn_workload), ("deep", deep_workload)],
-        args.steps,
-        args.runs,
     )
-
-
-if __name__ == "__main__":
-    main()

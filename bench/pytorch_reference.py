@@ -13,14 +13,13 @@ float64, one thread.
 Usage: python3 bench/pytorch_reference.py [--steps 200] [--runs 3]
 """
 
-import argparse
 
 import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-from workloads_common import adding_problem, report, spirals
+from workloads_common import adding_problem, main, spirals
 
 torch.set_num_threads(1)
 torch.set_default_dtype(torch.float64)
@@ -97,18 +96,9 @@ def deep_workload(seed):
     return step
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=200)
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
-    report(
+if __name__ == "__main__":
+    main(
+        __doc__.splitlines()[0],
         f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread, float64",
         [("mlp", mlp_workload), ("rnn", rnn_workload), ("deep", deep_workload)],
-        args.steps,
-        args.runs,
     )
-
-
-if __name__ == "__main__":
-    main()

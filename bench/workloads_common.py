@@ -5,6 +5,7 @@ Dataset.addingProblem) in shape and distribution, not value by value: the
 benchmark times the work, and the work does not depend on the numbers.
 """
 
+import argparse
 import statistics
 import time
 
@@ -62,3 +63,12 @@ def report(title, workloads, steps, runs):
         medians = [statistics.median(time_steps(make_step(seed=run + 1), steps)) for run in range(runs)]
         cells = "".join(f"{m:9.2f}" for m in medians)
         print(f"{name:<9}{cells}{statistics.median(medians):9.2f}")
+
+
+def main(description, title, workloads):
+    """The command line both reference scripts share: --steps and --runs."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--steps", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    report(title, workloads, args.steps, args.runs)
