@@ -7,7 +7,6 @@ final class EventLog {
   enum Event {
     case loss(microBatch: Int)
     case step(params: Values, grads: Values)
-    case zeroGrad
   }
 
   var events: [Event] = []
@@ -30,7 +29,6 @@ final class EventLog {
       case let .step(params, grads):
         steps.append(Step(microBatches: pending, params: params, grads: grads))
         pending = []
-      case .zeroGrad: break
       }
     }
     return (steps, pending)
@@ -56,11 +54,6 @@ final class RecordingSGD: Optimizer {
     for (p, g) in zip(parameters, grads) {
       p.data = zip(p.data, g).map { $0 - learningRate * $1 }
     }
-  }
-
-  func zeroGrad() {
-    log.events.append(.zeroGrad)
-    for p in parameters { p.zeroGrad() }
   }
 }
 
