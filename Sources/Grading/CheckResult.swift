@@ -11,6 +11,11 @@ public struct CheckResult: Codable, Sendable, Equatable {
     case crashed
     /// The code did not finish within the time limit (an endless loop?).
     case timedOut
+    /// The grading process saw a result it did not send: the code tried
+    /// to report a grade instead of earning it. Scored 0.
+    case tampered
+    /// The exercise's files do not compile, so none of its checks ran.
+    case doesNotCompile
   }
 
   public var exercise: Exercise
@@ -23,6 +28,8 @@ public struct CheckResult: Codable, Sendable, Equatable {
   public var mistake: Mistake?
   /// Where the guide explains it.
   public var guide: GuideReference?
+  /// How long the check ran, in seconds, when it was timed.
+  public var seconds: Double?
 
   public init(
     exercise: Exercise, check: String, title: String, status: Status, message: String,
@@ -51,10 +58,14 @@ public struct ExerciseReport: Codable, Sendable, Equatable {
 
   public var exercise: Exercise
   public var results: [CheckResult]
+  /// Information that is not scored, shown under the checks (for example
+  /// whether exercise 4 also works with the student's own exercise 1).
+  public var notes: [String]
 
-  public init(exercise: Exercise, results: [CheckResult]) {
+  public init(exercise: Exercise, results: [CheckResult], notes: [String] = []) {
     self.exercise = exercise
     self.results = results
+    self.notes = notes
   }
 
   public var passedCount: Int { results.filter(\.passed).count }

@@ -11,7 +11,7 @@ enum Marks {
     switch status {
     case .passed: return passed
     case .notImplemented: return notStarted
-    case .failed, .crashed, .timedOut: return failed
+    case .failed, .crashed, .timedOut, .tampered, .doesNotCompile: return failed
     }
   }
 
@@ -38,6 +38,8 @@ enum Marks {
     switch status {
     case .crashed: return "crashed"
     case .timedOut: return "timed out"
+    case .tampered: return "tampered"
+    case .doesNotCompile: return "does not compile"
     case .notImplemented, .passed, .failed: return nil
     }
   }
