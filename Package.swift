@@ -44,20 +44,40 @@ let exerciseFolders = [
 ]
 
 /// ExerciseN from Exercises/, SolutionN from Solutions/: same files, same
-/// API. Exercise 4 calls exercise 1's `clipGradNorm`, so it depends on it.
+/// API. No exercise module depends on another: exercise 4 is handed its
+/// clipping function, so each compiles (or fails to) on its own.
 let exerciseTargets: [Target] = exerciseFolders.enumerated().flatMap { index, folder -> [Target] in
   let number = index + 1
   let engine: [Target.Dependency] = ["Autograd", "Datasets"]
   return [
-    .target(
-      name: "Exercise\(number)", dependencies: engine + (number == 4 ? ["Exercise1"] : []),
-      path: "Exercises/\(folder)", exclude: ["README.md"]),
+    .target(name: "Exercise\(number)", dependencies: engine, path: "Exercises/\(folder)", exclude: ["README.md"]),
     // The reference is optimized like the engine: the demos and the
     // benchmark run it, and nobody steps through it in a debugger.
-    .target(
-      name: "Solution\(number)", dependencies: engine + (number == 4 ? ["Solution1"] : []),
-      path: "Solutions/\(folder)", swiftSettings: optimized),
+    .target(name: "Solution\(number)", dependencies: engine, path: "Solutions/\(folder)", swiftSettings: optimized),
   ]
+}
+
+/// The graded code of exercise `number`: the student's, or the reference
+/// under WORKBOOK_SOLUTIONS=1.
+func graded(_ number: Int) -> Target.Dependency {
+  .target(name: gradeSolutions ? "Solution\(number)" : "Exercise\(number)")
+}
+
+/// One small program per exercise, `workbook-exN`, links that exercise's
+/// code and nothing else of the student's: the `workbook` command builds
+/// and runs it to grade the exercise or show its demo, so an exercise that
+/// does not compile costs no other. `workbook-ex4-with-ex1` also links
+/// exercise 1, to say (unscored) whether exercise 4 works with the
+/// student's own clipping.
+let runners: [(name: String, exercises: [Int])] = [
+  ("workbook-ex1", [1]), ("workbook-ex2", [2]), ("workbook-ex3", [3]), ("workbook-ex4", [4]),
+  ("workbook-ex4-with-ex1", [1, 4]),
+]
+let runnerTargets: [Target] = runners.map { runner in
+  .executableTarget(
+    name: runner.name, dependencies: ["WorkbookKit", "Grading", "Autograd"] + runner.exercises.map(graded),
+    path: "Sources/Runners/\(runner.name)",
+    swiftSettings: gradeSolutions ? [.define("WORKBOOK_SOLUTIONS")] : [])
 }
 
 // MARK: - Package
@@ -78,28 +98,36 @@ let package = Package(
 
     // The graders: checks, the answer key, mistake diagnosis, isolation.
     .target(name: "Grading", dependencies: ["Autograd", "Datasets"], swiftSettings: optimized),
-    // The exercises and solutions as `WorkbookCode` values for the graders;
-    // the one target that knows whether the solutions are being graded.
+    // The reference solutions as one `WorkbookCode`, for the demos'
+    // fallback, the benchmark and the graders' self-tests.
     .target(
-      name: "Implementations",
-      dependencies: ["Grading"] + (1...4).flatMap { ["Exercise\($0)", "Solution\($0)"] }.map { .target(name: $0) },
-      swiftSettings: gradeSolutions ? [.define("WORKBOOK_SOLUTIONS")] : []),
+      name: "References", dependencies: ["Grading", "Autograd"] + (1...4).map { .target(name: "Solution\($0)") }),
 
     // The `workbook` command: list, check, hint, watch, run (demos), grade, bench.
     .target(
       name: "WorkbookKit",
-      dependencies: ["Autograd", "Datasets", "Charts", "Grading", "Implementations"], swiftSettings: optimized),
+      dependencies: ["Autograd", "Datasets", "Charts", "Grading", "References"], swiftSettings: optimized),
+    // It links no student code: it builds and runs the runners below.
     .executableTarget(name: "workbook", dependencies: ["WorkbookKit"]),
 
     .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Autograd"]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
-    // What a student runs: every check of every exercise on their code.
-    .testTarget(name: "ExerciseTests", dependencies: ["Grading", "Implementations"]),
+    // What a student runs: every check of every exercise on their code,
+    // each exercise through its runner, as `workbook check` grades it.
+    .testTarget(name: "ExerciseTests", dependencies: ["WorkbookKit", "Grading"]),
     // The graders' own proof: wrong implementations fail with the right
     // diagnosis, correct variants and the reference pass, stubs fail.
-    .testTarget(name: "GradingTests", dependencies: ["Grading", "Implementations", "Autograd", "Datasets"]),
-    .testTarget(name: "WorkbookTests", dependencies: ["WorkbookKit", "Grading", "Charts"]),
-  ] + exerciseTargets,
+    .testTarget(
+      name: "GradingTests",
+      dependencies: ["Grading", "References", "Autograd", "Datasets", "WorkbookKit"]
+        + (1...4).map { .target(name: "Exercise\($0)") }),
+    .testTarget(name: "WorkbookTests", dependencies: ["WorkbookKit", "Grading", "Charts", "References"]),
+    // A grading program whose "student code" misbehaves on purpose: it
+    // crashes, hangs, exits, or forges reports (Tests/GradingFixture).
+    .executableTarget(
+      name: "grading-fixture", dependencies: ["WorkbookKit", "Grading", "Autograd", "Datasets", "References"],
+      path: "Tests/GradingFixture"),
+  ] + exerciseTargets + runnerTargets,
   swiftLanguageModes: [.v5]
 )

@@ -7,8 +7,10 @@
 // just before step(). Clipping anything earlier limits a partial sum, and
 // the result is no longer the large-batch step.
 //
-// This exercise uses your `clipGradNorm` from exercise 1, so finish that
-// one first. The guide, README.md beside this file, explains each step and
+// The loop is handed the clipping function to call, with the shape of
+// exercise 1's `clipGradNorm`: the graders hand it a reference version, so
+// this exercise is graded on its own logic alone, and the demo hands it
+// yours when exercise 1 compiles. The guide, README.md beside this file, explains each step and
 // shows with numbers what goes wrong when each micro-batch is clipped;
 // `swift run workbook hint ex4` gives hints.
 //
@@ -17,7 +19,6 @@
 
 import Autograd
 import Datasets
-import Exercise1
 
 // MARK: - Example
 
@@ -25,7 +26,8 @@ import Exercise1
 ///
 /// - Returns: the batch's loss and the gradient norm before clipping.
 public func trainOnWholeBatchWithClipping(
-  model: any Module, optimizer: any Optimizer, batch: Batch, lossFunction: LossFunction, maxNorm: Double
+  model: any Module, optimizer: any Optimizer, batch: Batch, lossFunction: LossFunction, maxNorm: Double,
+  clipGradNorm: GradNormClipper
 ) throws -> StepRecord {
   optimizer.zeroGrad()
   let loss = try lossFunction(model(batch.inputs), batch.targets)
@@ -51,13 +53,15 @@ public func trainOnWholeBatchWithClipping(
 ///   - accumulationSteps: micro-batches per optimizer step; at least 1.
 ///   - lossFunction: returns the mean loss of the batch it is given.
 ///   - maxNorm: the clipping threshold; must be ≥ 0.
+///   - clipGradNorm: the clipping to call, once per optimizer step, like
+///     exercise 1's: `try clipGradNorm(model.parameters(), maxNorm: maxNorm)`.
 /// - Returns: one record per optimizer step: the window's mean loss and its
 ///   accumulated gradient's norm before clipping.
 /// - Throws: `WorkbookError.invalidArgument` if `accumulationSteps` < 1 or
 ///   `maxNorm` < 0; what the model, the loss or `clipGradNorm` throw.
 public func trainWithAccumulationAndClipping(
   model: any Module, optimizer: any Optimizer, microBatches: [Batch],
-  accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double
+  accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double, clipGradNorm: GradNormClipper
 ) throws -> [StepRecord] {
   // TODO(ex4): accumulate as in exercise 3, then clip once, just before step().
   throw WorkbookError.notImplemented(exercise: 4, function: "trainWithAccumulationAndClipping")

@@ -33,7 +33,7 @@ public struct CheckResult: Codable, Sendable, Equatable {
 
   public init(
     exercise: Exercise, check: String, title: String, status: Status, message: String,
-    mistake: Mistake? = nil, guide: GuideReference? = nil
+    mistake: Mistake? = nil, guide: GuideReference? = nil, seconds: Double? = nil
   ) {
     self.exercise = exercise
     self.check = check
@@ -42,6 +42,7 @@ public struct CheckResult: Codable, Sendable, Equatable {
     self.message = message
     self.mistake = mistake
     self.guide = guide
+    self.seconds = seconds
   }
 
   public var passed: Bool { status == .passed }

@@ -45,7 +45,9 @@ public enum WorkbookCommand {
     case let .run(options): return try RunCommand(options: options).run()
     case let .grade(options): return try GradeCommand(options: options).run()
     case let .bench(options): return try BenchCommand(options: options).run()
-    case let .gradeChild(options): GradeChildCommand(options: options).run()
+    case .gradeChild:
+      // Only an exercise's runner grades: this program holds no student code.
+      throw CommandFailure("`__grade` is for the exercises' runners (see ExerciseRunner)")
     }
   }
 }

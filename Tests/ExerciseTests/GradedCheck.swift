@@ -1,7 +1,7 @@
 import Foundation
 import Grading
-import Implementations
 import Testing
+import WorkbookKit
 
 /// One check of one exercise, named by its sentence in the test output.
 struct GradedCheck: Codable, Sendable, CustomTestStringConvertible {
@@ -19,33 +19,33 @@ struct GradedCheck: Codable, Sendable, CustomTestStringConvertible {
 /// Seconds one check may run before it counts as an endless loop.
 let checkTimeLimit: TimeInterval = 30
 
-/// Runs `check` on the graded code in a child process and records its
+/// The exercise's runner, built by `swift test` beside this test program:
+/// the same program, and the same parent side, as `workbook check` uses.
+func runner(_ exercise: Exercise) -> URL {
+  let tests = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+    ?? CommandLine.arguments[0])
+  return tests.deletingLastPathComponent().appendingPathComponent("workbook-\(exercise.name)")
+}
+
+/// Grades `check` on the graded code in a child process and records its
 /// diagnosis as the test's issue when it does not pass.
-func expectPasses(_ check: GradedCheck) async {
-  let outcome = await #expect(
-    processExitsWith: .failure, observing: [\.standardOutputContent, \.standardErrorContent],
-    "the check's child process reports and exits"
-  ) { [check] in
-    IsolatedGrading.runChild(
-      check.exercise, checks: [check.id], code: Implementations.graded, timeLimit: checkTimeLimit)
-  }
-  guard let outcome else { return }
-  let ending: IsolatedGrading.Ending
-  switch outcome.exitStatus {
-  case let .exitCode(code): ending = .exited(code)
-  case let .signal(signal): ending = .signaled(signal)
-  @unknown default: ending = .exited(-1)
-  }
-  let (results, _) = IsolatedGrading.collect(
-    check.exercise, checks: [check.id],
-    output: String(decoding: outcome.standardOutputContent, as: UTF8.self),
-    errorOutput: String(decoding: outcome.standardErrorContent, as: UTF8.self),
-    ending: ending, timeLimit: checkTimeLimit)
-  guard let result = results.first else {
-    Issue.record("The check \(check.id) reported nothing (the child ended with \(ending)).")
+func expectPasses(_ check: GradedCheck) {
+  let program = runner(check.exercise)
+  guard FileManager.default.isExecutableFile(atPath: program.path) else {
+    Issue.record("\(program.lastPathComponent) is not built next to the tests (\(program.path)); run `swift build`.")
     return
   }
-  if !result.passed {
-    Issue.record(Comment(rawValue: "[\(result.status.rawValue)] \(result.message)"))
+  do {
+    let grader = ChildGrader(command: .runner(at: program), timeLimit: checkTimeLimit)
+    let results = try grader.grade(check.exercise, checks: [check.id]).results
+    guard let result = results.first else {
+      Issue.record("The check \(check.id) reported nothing.")
+      return
+    }
+    if !result.passed {
+      Issue.record(Comment(rawValue: "[\(result.status.rawValue)] \(result.message)"))
+    }
+  } catch {
+    Issue.record("could not grade \(check.id): \(error)")
   }
 }

@@ -269,7 +269,7 @@ enum CorrectAccumulation {
 enum CorrectAccumulationClipping {
   static func oneBackwardPerWindow(
     model: any Module, optimizer: any Optimizer, microBatches: [Batch],
-    accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double
+    accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double, clipGradNorm: GradNormClipper
   ) throws -> [StepRecord] {
     try WrongAccumulationClipping.validate(accumulationSteps, maxNorm)
     var records: [StepRecord] = []
@@ -285,7 +285,7 @@ enum CorrectAccumulationClipping {
       }
       guard let windowLoss else { continue }
       try windowLoss.backward()
-      let norm = try Reference.clipGradNorm(model.parameters(), maxNorm: maxNorm)
+      let norm = try clipGradNorm(model.parameters(), maxNorm: maxNorm)
       optimizer.step()
       optimizer.zeroGrad()
       records.append(StepRecord(loss: windowLoss.item(), gradNorm: norm))

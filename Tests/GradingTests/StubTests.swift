@@ -1,5 +1,4 @@
 import Grading
-import Implementations
 import Testing
 
 // The maintainer check (rustlings' `dev check`): the stubs shipped in
@@ -11,11 +10,11 @@ import Testing
 // what it should.
 @Suite(
   "The shipped stubs are graded as not implemented", .tags(.stubs),
-  .enabled(if: Implementations.gradingSolutions, "Exercises/ holds the shipped stubs only when grading Solutions/"))
+  .enabled(if: Stubs.gradingSolutions, "Exercises/ holds the shipped stubs only when grading Solutions/"))
 struct StubTests {
   @Test("A shipped stub meets this check as not implemented", arguments: CheckCase.all)
   func notImplemented(_ check: CheckCase) throws {
-    let result = try check.run(on: Implementations.exercises)
+    let result = try check.run(on: Stubs.code)
     #expect(result.status == .notImplemented, "[\(result.status.rawValue)] \(result.message)")
     #expect(result.mistake == nil)
     #expect(result.message.contains("TODO(ex"), "the message should say which TODO to fill in: \(result.message)")

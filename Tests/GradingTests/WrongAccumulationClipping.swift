@@ -47,9 +47,10 @@ extension WrongImplementation {
 extension AccumulationClippingCode {
   /// `trainWithAccumulationAndClipping` with the reference `clipGradNorm`.
   static func reference(
-    _ train: @escaping (any Module, any Optimizer, [Batch], Int, LossFunction, Double) throws -> [StepRecord]
+    _ train: @escaping (any Module, any Optimizer, [Batch], Int, LossFunction, Double, GradNormClipper) throws
+      -> [StepRecord]
   ) -> AccumulationClippingCode {
-    AccumulationClippingCode(trainWithAccumulationAndClipping: train, clipGradNorm: Reference.code.ex4.clipGradNorm)
+    AccumulationClippingCode(trainWithAccumulationAndClipping: train)
   }
 }
 
@@ -68,7 +69,7 @@ enum WrongAccumulationClipping {
 
   static func clipEachMicroBatch(
     model: any Module, optimizer: any Optimizer, microBatches: [Batch],
-    accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double
+    accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double, clipGradNorm: GradNormClipper
   ) throws -> [StepRecord] {
     try validate(accumulationSteps, maxNorm)
     var records: [StepRecord] = []
@@ -84,7 +85,7 @@ enum WrongAccumulationClipping {
         try (loss * weight).backward()
         windowLoss += loss.item() * weight
         // BUG: clipping each partial sum, as a plain training step would.
-        norm = try Reference.clipGradNorm(model.parameters(), maxNorm: maxNorm)
+        norm = try clipGradNorm(model.parameters(), maxNorm: maxNorm)
       }
       optimizer.step()
       optimizer.zeroGrad()
@@ -95,7 +96,7 @@ enum WrongAccumulationClipping {
 
   static func clipAfterStep(
     model: any Module, optimizer: any Optimizer, microBatches: [Batch],
-    accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double
+    accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double, clipGradNorm: GradNormClipper
   ) throws -> [StepRecord] {
     try validate(accumulationSteps, maxNorm)
     var records: [StepRecord] = []
@@ -112,7 +113,7 @@ enum WrongAccumulationClipping {
       }
       optimizer.step()
       // BUG: the step has already used the unclipped gradient.
-      let norm = try Reference.clipGradNorm(model.parameters(), maxNorm: maxNorm)
+      let norm = try clipGradNorm(model.parameters(), maxNorm: maxNorm)
       optimizer.zeroGrad()
       records.append(StepRecord(loss: windowLoss, gradNorm: norm))
     }
@@ -121,7 +122,7 @@ enum WrongAccumulationClipping {
 
   static func clipBeforeLastBackward(
     model: any Module, optimizer: any Optimizer, microBatches: [Batch],
-    accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double
+    accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double, clipGradNorm: GradNormClipper
   ) throws -> [StepRecord] {
     try validate(accumulationSteps, maxNorm)
     var records: [StepRecord] = []
@@ -137,7 +138,7 @@ enum WrongAccumulationClipping {
         // BUG: "clip once, at the end of the window", but one line too
         // early: the last micro-batch's gradient is added unclipped.
         if i == window.count - 1 {
-          norm = try Reference.clipGradNorm(model.parameters(), maxNorm: maxNorm)
+          norm = try clipGradNorm(model.parameters(), maxNorm: maxNorm)
         }
         try (loss * weight).backward()
         windowLoss += loss.item() * weight
@@ -151,7 +152,7 @@ enum WrongAccumulationClipping {
 
   static func recordsClippedNorm(
     model: any Module, optimizer: any Optimizer, microBatches: [Batch],
-    accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double
+    accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double, clipGradNorm: GradNormClipper
   ) throws -> [StepRecord] {
     try validate(accumulationSteps, maxNorm)
     var records: [StepRecord] = []
@@ -166,7 +167,7 @@ enum WrongAccumulationClipping {
         try (loss * weight).backward()
         windowLoss += loss.item() * weight
       }
-      try Reference.clipGradNorm(model.parameters(), maxNorm: maxNorm)
+      try clipGradNorm(model.parameters(), maxNorm: maxNorm)
       // BUG: measured after clipping, so it never shows how large it was.
       let norm = try Reference.gradNorm(model.parameters())
       optimizer.step()
@@ -178,7 +179,7 @@ enum WrongAccumulationClipping {
 
   static func lossNotDivided(
     model: any Module, optimizer: any Optimizer, microBatches: [Batch],
-    accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double
+    accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double, clipGradNorm: GradNormClipper
   ) throws -> [StepRecord] {
     try validate(accumulationSteps, maxNorm)
     var records: [StepRecord] = []
@@ -194,7 +195,7 @@ enum WrongAccumulationClipping {
         try loss.backward()
         windowLoss += loss.item() * weight
       }
-      let norm = try Reference.clipGradNorm(model.parameters(), maxNorm: maxNorm)
+      let norm = try clipGradNorm(model.parameters(), maxNorm: maxNorm)
       optimizer.step()
       optimizer.zeroGrad()
       records.append(StepRecord(loss: windowLoss, gradNorm: norm))
@@ -204,7 +205,7 @@ enum WrongAccumulationClipping {
 
   static func zeroGradInsideWindow(
     model: any Module, optimizer: any Optimizer, microBatches: [Batch],
-    accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double
+    accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double, clipGradNorm: GradNormClipper
   ) throws -> [StepRecord] {
     try validate(accumulationSteps, maxNorm)
     var records: [StepRecord] = []
@@ -221,7 +222,7 @@ enum WrongAccumulationClipping {
         try (loss * weight).backward()
         windowLoss += loss.item() * weight
       }
-      let norm = try Reference.clipGradNorm(model.parameters(), maxNorm: maxNorm)
+      let norm = try clipGradNorm(model.parameters(), maxNorm: maxNorm)
       optimizer.step()
       optimizer.zeroGrad()
       records.append(StepRecord(loss: windowLoss, gradNorm: norm))
@@ -231,7 +232,7 @@ enum WrongAccumulationClipping {
 
   static func noZeroGradAfterStep(
     model: any Module, optimizer: any Optimizer, microBatches: [Batch],
-    accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double
+    accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double, clipGradNorm: GradNormClipper
   ) throws -> [StepRecord] {
     try validate(accumulationSteps, maxNorm)
     var records: [StepRecord] = []
@@ -246,7 +247,7 @@ enum WrongAccumulationClipping {
         try (loss * weight).backward()
         windowLoss += loss.item() * weight
       }
-      let norm = try Reference.clipGradNorm(model.parameters(), maxNorm: maxNorm)
+      let norm = try clipGradNorm(model.parameters(), maxNorm: maxNorm)
       // BUG: no zeroGrad() after the step; the clipped gradient stays.
       optimizer.step()
       records.append(StepRecord(loss: windowLoss, gradNorm: norm))
@@ -256,7 +257,7 @@ enum WrongAccumulationClipping {
 
   static func dividedBySteps(
     model: any Module, optimizer: any Optimizer, microBatches: [Batch],
-    accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double
+    accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double, clipGradNorm: GradNormClipper
   ) throws -> [StepRecord] {
     try validate(accumulationSteps, maxNorm)
     var records: [StepRecord] = []
@@ -271,7 +272,7 @@ enum WrongAccumulationClipping {
         try (loss * weight).backward()
         windowLoss += loss.item() * weight
       }
-      let norm = try Reference.clipGradNorm(model.parameters(), maxNorm: maxNorm)
+      let norm = try clipGradNorm(model.parameters(), maxNorm: maxNorm)
       optimizer.step()
       optimizer.zeroGrad()
       records.append(StepRecord(loss: windowLoss, gradNorm: norm))

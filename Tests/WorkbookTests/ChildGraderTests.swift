@@ -9,17 +9,51 @@ import Testing
 ///
 /// The scripts speak the child protocol of `IsolatedGrading`: a
 /// WORKBOOK-RUNNING line before each check, a WORKBOOK-RESULT line with the
-/// result as JSON after it, exit code 3 once everything is reported.
+/// result as JSON after it, exit code 3 once everything is reported. Each
+/// line is tagged with a fixed test key, which the grader is set to use.
 @Suite("Grading in child processes")
 struct ChildGraderTests {
   static let exercise = Exercise.ex1
   static let ids = Grader.checkIDs(exercise)
+  static let key = [UInt8](repeating: 7, count: ReportSigner.keyLength)
+  static let signer = ReportSigner(key: key)
+
+  /// A grader whose children are handed the test key.
+  static func grader(_ command: GradingCommand, timeLimit: TimeInterval, grace: TimeInterval? = nil) -> ChildGrader {
+    var grader = ChildGrader(command: command, timeLimit: timeLimit, grace: grace)
+    grader.makeKey = { key }
+    return grader
+  }
+
+  /// Shell functions `running ID` and `passed ID` that print the tagged
+  /// protocol line for check ID of `exercise`.
+  static func protocolFunctions(_ exercise: Exercise = exercise) -> String {
+    let cases = { (line: (String) -> String) in
+      Grader.checkIDs(exercise).map { "    \($0)) printf '%s\\n' '\(line($0))' ;;" }.joined(separator: "\n")
+    }
+    let result = { (id: String) in
+      "{\"check\":\"\(id)\",\"exercise\":\(exercise.rawValue),\"message\":\"ok\",\"status\":\"passed\",\"title\":\"t\"}"
+    }
+    return """
+      running() {
+        case "$1" in
+      \(cases { signer.line(IsolatedGrading.runningMarker, $0) })
+        esac
+      }
+      passed() {
+        case "$1" in
+      \(cases { signer.line(IsolatedGrading.resultMarker, result($0)) })
+        esac
+      }
+
+      """
+  }
 
   /// A command that runs `script` with the requested check ids as `$@`
   /// (all of them when the grader asks for every check).
   static func shell(_ script: String) -> GradingCommand {
     GradingCommand(executable: URL(fileURLWithPath: "/bin/sh")) { _, checks, _ in
-      ["-c", script, "sh"] + (checks ?? ids)
+      ["-c", protocolFunctions() + script, "sh"] + (checks ?? ids)
     }
   }
 
@@ -29,9 +63,9 @@ struct ChildGraderTests {
     shell(
       """
       for id in "$@"; do
-        echo "WORKBOOK-RUNNING $id"
+        running "$id"
         if [ "$id" = "\(crashing ?? "")" ]; then kill -SEGV $$; fi
-        printf 'WORKBOOK-RESULT {"check":"%s","exercise":1,"message":"ok","status":"passed","title":"t"}\\n' "$id"
+        passed "$id"
       done
       exit 3
       """)
@@ -39,7 +73,7 @@ struct ChildGraderTests {
 
   @Test("A child that reports gives one result per check")
   func reporting() throws {
-    let grader = ChildGrader(command: Self.reporter(), timeLimit: 5)
+    let grader = Self.grader(Self.reporter(), timeLimit: 5)
     let (results, children) = try grader.grade(Self.exercise, checks: Self.ids)
     #expect(results.map(\.check) == Self.ids)
     #expect(results.allSatisfy { $0.passed })
@@ -49,7 +83,7 @@ struct ChildGraderTests {
   @Test("A crash fails only the check that was running; a new child grades the rest")
   func crash() throws {
     let crashing = Self.ids[1]
-    let grader = ChildGrader(command: Self.reporter(crashing: crashing), timeLimit: 5)
+    let grader = Self.grader(Self.reporter(crashing: crashing), timeLimit: 5)
     let (results, children) = try grader.grade(Self.exercise, checks: Self.ids)
     #expect(children == 2)
     #expect(results.map(\.check) == Self.ids)
@@ -62,7 +96,7 @@ struct ChildGraderTests {
   @Test("A child that crashes whatever it is asked still ends, one check per child")
   func crashEveryTime() throws {
     // It even names a check it was not asked for after the first round.
-    let grader = ChildGrader(command: Self.shell("echo 'WORKBOOK-RUNNING \(Self.ids[0])'; kill -SEGV $$"), timeLimit: 5)
+    let grader = Self.grader(Self.shell("running \(Self.ids[0]); kill -SEGV $$"), timeLimit: 5)
     let (results, children) = try grader.grade(Self.exercise, checks: Array(Self.ids.prefix(3)))
     #expect(children == 3)
     #expect(results.count == 3)
@@ -71,7 +105,7 @@ struct ChildGraderTests {
 
   @Test("A child that hangs is killed after the time limit and reported as timed out")
   func hang() throws {
-    let grader = ChildGrader(command: Self.shell("sleep 30"), timeLimit: 0.3, grace: 0.2)
+    let grader = Self.grader(Self.shell("sleep 30"), timeLimit: 0.3, grace: 0.2)
     let (results, children) = try grader.grade(Self.exercise, checks: [Self.ids[0]])
     #expect(children == 1)
     let result = try #require(results.first)
@@ -82,24 +116,48 @@ struct ChildGraderTests {
   @Test("A child that hangs in the middle keeps the results it reported")
   func hangAfterReporting() throws {
     let script = """
-      echo "WORKBOOK-RUNNING $1"
-      printf 'WORKBOOK-RESULT {"check":"%s","exercise":1,"message":"ok","status":"passed","title":"t"}\\n' "$1"
-      echo "WORKBOOK-RUNNING $2"
+      running "$1"
+      passed "$1"
+      running "$2"
       exec sleep 30
       """
-    let grader = ChildGrader(command: Self.shell(script), timeLimit: 0.3, grace: 0.2)
+    let grader = Self.grader(Self.shell(script), timeLimit: 0.3, grace: 0.2)
     let (results, _) = try grader.grade(Self.exercise, checks: Array(Self.ids.prefix(2)))
     #expect(results.map(\.status) == [.passed, .timedOut])
   }
 
-  @Test("The child's own watchdog verdict (exit code 4) reads as a timeout")
-  func watchdogExit() throws {
-    let grader = ChildGrader(
-      command: Self.shell("echo 'WORKBOOK-RUNNING \(Self.ids[0])'; exit \(IsolatedGrading.timedOutExitCode)"),
-      timeLimit: 7)
-    let (results, _) = try grader.grade(Self.exercise, checks: [Self.ids[0]])
-    #expect(results.first?.status == .timedOut)
-    #expect(results.first?.message.contains("after 7 s") == true)
+  @Test("An exit code alone is never a result: the check that was running is blamed")
+  func exitCodeAlone() throws {
+    for code in [0, 3, IsolatedGrading.timedOutExitCode] {
+      let grader = Self.grader(Self.shell("running \(Self.ids[0]); exit \(code)"), timeLimit: 7)
+      let result = try #require(try grader.grade(Self.exercise, checks: [Self.ids[0]]).results.first)
+      #expect(result.status == .crashed)
+      #expect(result.message.contains("ended the process during this check (exit code \(code))"), "\(result.message)")
+    }
+  }
+
+  @Test("Lines without a valid tag are forgeries: the check is tampered, whatever they claim")
+  func untagged() throws {
+    let forged = #"{"check":"\#(Self.ids[0])","exercise":1,"message":"ok","status":"passed","title":"t"}"#
+    let scripts = [
+      "echo '\(IsolatedGrading.runningMarker)\(Self.ids[0])'; echo '\(IsolatedGrading.resultMarker)\(forged)'; exit 3",
+      "running \(Self.ids[0]); echo '\(IsolatedGrading.resultMarker)\(String(repeating: "0", count: 64)) \(forged)'; exit 3",
+      // A genuine pass followed by a forged one is still a forgery.
+      "running \(Self.ids[0]); passed \(Self.ids[0]); echo '\(IsolatedGrading.resultMarker)\(forged)'; exit 3",
+    ]
+    for script in scripts {
+      let grader = Self.grader(Self.shell(script), timeLimit: 5)
+      let results = try grader.grade(Self.exercise, checks: [Self.ids[0]]).results
+      #expect(results.map(\.status) == [.tampered], "\(script)")
+      #expect(results.first?.message.contains("imitates the grader's own report") == true)
+    }
+  }
+
+  @Test("A result tagged under another child's key is a forgery")
+  func otherKey() throws {
+    let grader = ChildGrader(command: Self.reporter(), timeLimit: 5)  // fresh random keys
+    let results = try grader.grade(Self.exercise, checks: [Self.ids[0]]).results
+    #expect(results.map(\.status) == [.tampered])
   }
 
   @Test("A program that cannot start is a command failure")
@@ -123,9 +181,9 @@ struct ChildGraderTests {
     #expect(run.termination == .exited(0))
   }
 
-  @Test("The workbook's own grading child is asked for exactly the checks left")
-  func workbookArguments() {
-    let command = GradingCommand.workbook(at: URL(fileURLWithPath: "/bin/workbook"))
+  @Test("An exercise's runner is asked for exactly the checks left")
+  func runnerArguments() {
+    let command = GradingCommand.runner(at: URL(fileURLWithPath: "/bin/workbook-ex3"))
     #expect(command.arguments(.ex3, nil, 30) == ["__grade", "ex3", "--time-limit", "30"])
     #expect(
       command.arguments(.ex1, ["a", "b"], 2.5) == ["__grade", "ex1", "--checks", "a,b", "--time-limit", "2.5"])
@@ -133,18 +191,19 @@ struct ChildGraderTests {
 
   @Test("Grading several exercises delivers the reports in order")
   func gradeAllInOrder() throws {
-    let grader = ChildGrader(
+    var grader = ChildGrader(
       command: GradingCommand(executable: URL(fileURLWithPath: "/bin/sh")) { exercise, checks, _ in
         let ids = checks ?? Grader.checkIDs(exercise)
-        let script = """
+        let script = Self.protocolFunctions(exercise) + """
           for id in "$@"; do
-            echo "WORKBOOK-RUNNING $id"
-            printf 'WORKBOOK-RESULT {"check":"%s","exercise":\(exercise.rawValue),"message":"ok","status":"passed","title":"t"}\\n' "$id"
+            running "$id"
+            passed "$id"
           done
           exit 3
           """
         return ["-c", script, "sh"] + ids
       }, timeLimit: 5)
+    grader.makeKey = { Self.key }
     var delivered: [Exercise] = []
     try grader.gradeAll(Exercise.allCases, parallel: 2) { report in
       delivered.append(report.exercise)
@@ -157,18 +216,23 @@ struct ChildGraderTests {
 
 @Suite("What the student's code prints")
 struct PrintedOutputTests {
-  @Test("Lines between a check's markers belong to that check")
-  func attribution() {
-    let output = """
-      before any check
-      WORKBOOK-RUNNING a
-      debug 1
-      WORKBOOK-RESULT {}
-      WORKBOOK-RUNNING b
-      debug 2
-      debug 3
-      """
-    #expect(ChildGrader.printedLines(output) == ["a": ["debug 1"], "b": ["debug 2", "debug 3"]])
+  @Test("Lines between a check's tagged markers belong to that check")
+  func attribution() throws {
+    let ids = Array(Grader.checkIDs(.ex1).prefix(2))
+    let signer = ChildGraderTests.signer
+    let result = { (id: String) in
+      signer.line(
+        IsolatedGrading.resultMarker,
+        #"{"check":"\#(id)","exercise":1,"message":"no","status":"failed","title":"t"}"#)
+    }
+    let output = [
+      "before any check", signer.line(IsolatedGrading.runningMarker, ids[0]), "debug 1", result(ids[0]),
+      signer.line(IsolatedGrading.runningMarker, ids[1]), "debug 2", "debug 3", result(ids[1]),
+    ].joined(separator: "\n")
+    let collected = IsolatedGrading.collect(
+      .ex1, checks: ids, output: output, errorOutput: "", ending: .exited(3), timeLimit: 5, key: ChildGraderTests.key)
+    #expect(collected.printed == [ids[0]: ["debug 1"], ids[1]: ["debug 2", "debug 3"]])
+    #expect(collected.results.map(\.status) == [.failed, .failed])
   }
 
   @Test("A failing check shows what was printed, up to a limit; a passing one does not")
@@ -185,10 +249,9 @@ struct PrintedOutputTests {
   @Test("A crashed check shows what was printed before the crash")
   func beforeCrash() throws {
     let id = Grader.checkIDs(.ex1)[0]
-    let grader = ChildGrader(
-      command: ChildGraderTests.shell("echo 'WORKBOOK-RUNNING \(id)'; echo 'x = 42'; kill -SEGV $$"), timeLimit: 5)
+    let grader = ChildGraderTests.grader(ChildGraderTests.shell("running \(id); echo 'x = 42'; kill -SEGV $$"), timeLimit: 5)
     let result = try #require(try grader.grade(.ex1, checks: [id]).results.first)
     #expect(result.status == .crashed)
-    #expect(result.message.hasSuffix("Your code printed:\n  | x = 42"))
+    #expect(result.message.hasSuffix("The last lines your code printed:\n  | x = 42"))
   }
 }

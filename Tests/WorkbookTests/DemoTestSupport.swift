@@ -1,6 +1,6 @@
 import Foundation
 import Grading
-import Implementations
+import References
 import Testing
 import WorkbookKit
 
@@ -42,7 +42,7 @@ enum DemoFixture {
     var options = DemoOptions()
     configure(&options)
     let output = CollectingOutput()
-    let summary = try Demos.run(exercise, code: Implementations.solutions, options: options, output: output)
+    let summary = try Demos.run(exercise, code: References.code, options: options, output: output)
     return DemoRun(summary: summary, lines: output.lines, progressLines: output.progressLines)
   }
 

@@ -8,16 +8,17 @@ struct CheckCommand {
   var console = Console.standard
 
   func run() throws -> ExitCode {
-    let grader = ChildGrader(command: .current, timeLimit: options.timeLimit)
     let exercises = options.exercise.map { [$0] } ?? Exercise.allCases
+    let what = exercises.count == 1 ? exercises[0].name : "your exercises"
     var reports: [ExerciseReport] = []
     if options.json {
-      try grader.gradeAll(exercises) { reports.append($0) }
+      var grading = try console.grading(timeLimit: options.timeLimit, what: what)
+      grading.onStage = { _ in }
+      try grading.grade(exercises) { reports.append($0) }
       console.line(try Self.json(reports))
     } else {
       console.noteGradedFolder()
-      console.status("Grading \(exercises.count == 1 ? exercises[0].name : "your exercises")…")
-      try grader.gradeAll(exercises) { report in
+      try console.grading(timeLimit: options.timeLimit, what: what).grade(exercises) { report in
         console.clearStatus()
         if !reports.isEmpty { console.line() }
         reports.append(report)

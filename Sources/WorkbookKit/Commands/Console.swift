@@ -1,5 +1,4 @@
 import Foundation
-import Implementations
 
 /// What every command needs to know about where it writes.
 struct Console {
@@ -25,10 +24,32 @@ struct Console {
     if interactive { Terminal.write(Terminal.rewriteLine) }
   }
 
+  /// WORKBOOK_SOLUTIONS=1: the runners are built with the reference
+  /// solutions in place of Exercises/ (Package.swift reads the same
+  /// variable, and the runners are built from this very environment).
+  static var gradingSolutions: Bool {
+    ["1", "true", "yes"].contains((ProcessInfo.processInfo.environment["WORKBOOK_SOLUTIONS"] ?? "").lowercased())
+  }
+
   /// Said once when the graded code is not the student's.
   func noteGradedFolder() {
-    if Implementations.gradingSolutions {
+    if Self.gradingSolutions {
       line(paint.faint("Grading the reference solutions in Solutions/ (built with WORKBOOK_SOLUTIONS=1)."))
     }
+  }
+}
+
+extension Console {
+  /// Every command's way to grade: build the runners, grade in children,
+  /// with a status line for each stage.
+  func grading(timeLimit: TimeInterval, what: String) throws -> WorkbookGrading {
+    var grading = WorkbookGrading(build: try RunnerBuild.here(), timeLimit: timeLimit)
+    grading.onStage = { stage in
+      switch stage {
+      case .building: self.status("Building \(what)…")
+      case .grading: self.status("Grading \(what)…")
+      }
+    }
+    return grading
   }
 }

@@ -11,10 +11,10 @@ struct GradeCommand {
   var console = Console.standard
 
   func run() throws -> ExitCode {
-    let grader = ChildGrader(command: .current, timeLimit: options.timeLimit)
     var reports: [ExerciseReport] = []
-    console.status("Grading…")
-    try grader.gradeAll(Exercise.allCases) { reports.append($0) }
+    try console.grading(timeLimit: options.timeLimit, what: "every exercise").grade(Exercise.allCases) {
+      reports.append($0)
+    }
     console.clearStatus()
 
     if let path = options.jsonPath {

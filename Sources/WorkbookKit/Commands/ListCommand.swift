@@ -4,15 +4,12 @@ import Grading
 /// next, in one screen.
 struct ListCommand {
   var console = Console.standard
-  var grader = ChildGrader(command: .current, timeLimit: 30)
 
   func run() throws -> ExitCode {
     var reports: [ExerciseReport] = []
-    console.status("Grading your exercises…")
     defer { console.clearStatus() }
-    try grader.gradeAll(Exercise.allCases) { report in
+    try console.grading(timeLimit: 30, what: "your exercises").grade(Exercise.allCases) { report in
       reports.append(report)
-      console.status("Grading your exercises… \(reports.count) of \(Exercise.allCases.count)")
     }
     console.clearStatus()
     console.lines(Self.render(reports, paint: console.paint))

@@ -13,17 +13,14 @@ struct WatchCommand {
     guard FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path) else {
       throw CommandFailure("run `swift run workbook watch` in the workbook's folder (the one with Package.swift).")
     }
-    let build = SwiftBuild(root: root)
-    console.status("Finding the build folder…")
-    let binary = try build.binPath().appendingPathComponent("workbook")
-    let grader = ChildGrader(command: .workbook(at: binary), timeLimit: options.timeLimit)
+    let grading = try console.grading(timeLimit: options.timeLimit, what: "your exercises")
 
     var reports: [Exercise: ExerciseReport] = [:]
     var snapshot = WatchSnapshot.take(root: root)
     var cause = "start"
     var toGrade = Exercise.allCases
     while true {
-      try rebuildAndGrade(toGrade, build: build, grader: grader, reports: &reports, cause: cause)
+      try rebuildAndGrade(toGrade, grading: grading, reports: &reports, cause: cause)
       // Wait for the next change; an editor's save can touch files twice,
       // so settle for a moment before taking the new picture.
       var changes: [String] = []
@@ -40,23 +37,12 @@ struct WatchCommand {
     }
   }
 
+  /// Builds and grades `exercises`: one that does not compile shows its
+  /// compiler errors as its first problem, the others are graded as usual.
   private func rebuildAndGrade(
-    _ exercises: [Exercise], build: SwiftBuild, grader: ChildGrader, reports: inout [Exercise: ExerciseReport],
-    cause: String
+    _ exercises: [Exercise], grading: WorkbookGrading, reports: inout [Exercise: ExerciseReport], cause: String
   ) throws {
-    console.status("Building…")
-    switch try build.build() {
-    case let .failed(errors, log):
-      clearScreen()
-      console.lines(header())
-      console.lines(compileErrorLines(errors, log: log))
-      console.lines(footer(cause))
-      return
-    case .built:
-      break
-    }
-    console.status("Grading \(exercises.map(\.name).joined(separator: ", "))…")
-    try grader.gradeAll(exercises) { reports[$0.exercise] = $0 }
+    try grading.grade(exercises) { reports[$0.exercise] = $0 }
     clearScreen()
     console.lines(header())
     console.lines(Self.screen(Exercise.allCases.compactMap { reports[$0] }, paint: console.paint, width: console.width))
@@ -78,18 +64,6 @@ struct WatchCommand {
     let time = DateFormatter.localizedString(from: Date(), dateStyle: .none, timeStyle: .medium)
     let why = cause == "start" ? "" : " after a change to \(cause)"
     return ["", console.paint.faint("Updated at \(time)\(why). Save a file to grade again.")]
-  }
-
-  private func compileErrorLines(_ errors: [[String]], log: String) -> [String] {
-    var lines = [console.paint.red("\(Marks.failed) Your code does not compile yet:"), ""]
-    if errors.isEmpty {
-      // No recognisable error line: show the end of the log rather than nothing.
-      lines += log.split(separator: "\n").suffix(15).map(String.init)
-    } else {
-      for block in errors { lines += block + [""] }
-    }
-    lines.append("Fix it and save: grading starts again after the next successful build.")
-    return lines
   }
 
   /// The summary row of every exercise, then the first failing check with

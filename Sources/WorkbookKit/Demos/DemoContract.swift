@@ -32,6 +32,9 @@ public struct DemoOptions: Equatable, Sendable {
   /// Whose code the demo runs, so its text says "your trainStep" only when
   /// it is the student's.
   public var codeOwner = CodeOwner.student
+  /// Whose `clipGradNorm` exercise 4's loop is handed: the student's own
+  /// from exercise 1 when it compiles and is written, else the reference.
+  public var clipperOwner = CodeOwner.student
 
   public enum CodeOwner: Equatable, Sendable {
     case student, reference

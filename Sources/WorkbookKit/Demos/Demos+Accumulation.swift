@@ -34,6 +34,7 @@ extension Demos {
   ///
   /// Files: the loss chart at `svgPath`; CSV with each run's loss per step.
   static func accumulation(code: WorkbookCode, options: DemoOptions, output: DemoOutput) throws -> DemoSummary {
+    let ex3 = try code.required(\.ex3, .ex3)
     let report = DemoReport(options: options, output: output)
     let start = Date()
     let steps = max(options.steps ?? 300, 1)
@@ -81,7 +82,7 @@ extension Demos {
       return (gradient, Compare.parameters(of: model))
     }
     let accumulated = try oneStep { model, optimizer, micro in
-      _ = try code.ex3.trainWithAccumulation(model, optimizer, micro, k, problem.lossFunction)
+      _ = try ex3.trainWithAccumulation(model, optimizer, micro, k, problem.lossFunction)
     }
     var oneStepTable = Table(columns: [
       .init("one step on \(largeBatch) points"), .init("grad norm", alignment: .right),
@@ -159,7 +160,7 @@ extension Demos {
     do {
       let model = problem.makeModel()
       let optimizer = SGD(model.parameters(), lr: learningRate)
-      _ = try meter.measure { try code.ex3.trainWithAccumulation(model, optimizer, micro, k, problem.lossFunction) }
+      _ = try meter.measure { try ex3.trainWithAccumulation(model, optimizer, micro, k, problem.lossFunction) }
       report.line(
         "\(options.codeOwner.capitalizedPossessive) accumulation step over \(microName): fits, peak \(MemoryMeter.format(meter.peakBytes)).")
       report.record("accumulationUnderBudget", fact: "fits")
@@ -209,7 +210,7 @@ extension Demos {
     runs.append(try plainRun("one batch of \(largeBatch)", "one batch of \(largeBatch)", batchSize: largeBatch, batches))
     runs.append(
       try accumulatedRun(
-        "\(microName), accumulated (\(options.codeOwner.codeLabel))", "accumulated", code.ex3.trainWithAccumulation))
+        "\(microName), accumulated (\(options.codeOwner.codeLabel))", "accumulated", ex3.trainWithAccumulation))
     if options.noScaling {
       runs.append(
         try accumulatedRun("\(microName), NOT scaled (wrong)", "not scaled", trainWithAccumulationWithoutScaling))

@@ -32,6 +32,7 @@ extension Demos {
   /// `-angle`; CSV with each run's loss, gradient norm before clipping and
   /// angle per step.
   static func accumulationClipping(code: WorkbookCode, options: DemoOptions, output: DemoOutput) throws -> DemoSummary {
+    let ex4 = try code.required(\.ex4, .ex4)
     let report = DemoReport(options: options, output: output)
     let start = Date()
     let steps = max(options.steps ?? 500, 1)
@@ -52,10 +53,10 @@ extension Demos {
     report.title("Exercise 4 · Accumulation plus clipping")
     report.paragraph(
       "Clip the accumulated gradient once, just before step(), or clip after every micro-batch? Two "
-        + "gradients of one window show the difference; \(options.codeOwner.possessive) clipGradNorm does the clipping.")
+        + "gradients of one window show the difference; \(options.clipperOwner.possessive) clipGradNorm does the clipping.")
 
     // The toy: two micro-batch gradients on one 2-entry parameter.
-    let toy = try clipToy(code.ex4.clipGradNorm)
+    let toy = try clipToy(ex4.clipper)
     var toyTable = Table(columns: [
       .init("[2, 0] + [0, 2], maxNorm 1"), .init("gradient", alignment: .right), .init("length", alignment: .right),
     ])
@@ -79,12 +80,11 @@ extension Demos {
         + "orthogonal, plain SGD, learning rate \(Format.number(learningRate)), maxNorm \(Format.number(maxNorm)), "
         + "batches of \(setup.batchSize) as \(microName), \(steps) steps, seed \(options.seed). Three runs from "
         + "the same weights on the same batches: clip once (\(options.codeOwner.possessive) trainWithAccumulationAndClipping), clip each "
-        + "micro-batch (the demo's loop, with \(options.codeOwner.possessive) clipGradNorm), and the batch of \(setup.batchSize) clipped "
+        + "micro-batch (the demo's loop, with \(options.clipperOwner.possessive) clipGradNorm), and the batch of \(setup.batchSize) clipped "
         + "(the engine).")
 
     let onceStep: (any Module, any Optimizer, Batch) throws -> StepRecord = { model, optimizer, batch in
-      let records = try code.ex4.trainWithAccumulationAndClipping(
-        model, optimizer, batch.split(into: k), k, setup.lossFunction, maxNorm)
+      let records = try ex4.train(model, optimizer, batch.split(into: k), k, setup.lossFunction, maxNorm)
       guard let record = records.last, records.count == 1 else {
         throw WorkbookError.invalidArgument(
           function: "trainWithAccumulationAndClipping",
@@ -94,7 +94,7 @@ extension Demos {
     }
     let eachStep: (any Module, any Optimizer, Batch) throws -> StepRecord = { model, optimizer, batch in
       try clipEachMicroBatch(
-        model, optimizer, batch.split(into: k), setup.lossFunction, maxNorm, clip: code.ex4.clipGradNorm)
+        model, optimizer, batch.split(into: k), setup.lossFunction, maxNorm, clip: ex4.clipper)
     }
     let largeStep: (any Module, any Optimizer, Batch) throws -> StepRecord = { model, optimizer, batch in
       try Reference.step(
@@ -214,7 +214,7 @@ extension Demos {
   /// The toy of exercise 4's guide: micro-batch gradients [2, 0] and [0, 2]
   /// added into one parameter's `.grad`, clipped to norm 1 once after both,
   /// or after each (the running sum), with `clip`.
-  static func clipToy(_ clip: ([Tensor], Double, Double, Bool) throws -> Double) throws -> (
+  static func clipToy(_ clip: GradNormClipper) throws -> (
     once: [Double], each: [Double]
   ) {
     func add(_ g: [Double], to p: Tensor) {
@@ -227,13 +227,13 @@ extension Demos {
     let once = Tensor([0, 0], requiresGrad: true)
     add([2, 0], to: once)
     add([0, 2], to: once)
-    _ = try clip([once], 1, 2, false)
+    _ = try clip([once], maxNorm: 1)
 
     let each = Tensor([0, 0], requiresGrad: true)
     add([2, 0], to: each)
-    _ = try clip([each], 1, 2, false)
+    _ = try clip([each], maxNorm: 1)
     add([0, 2], to: each)
-    _ = try clip([each], 1, 2, false)
+    _ = try clip([each], maxNorm: 1)
     return (once.grad?.data ?? [.nan, .nan], each.grad?.data ?? [.nan, .nan])
   }
 
@@ -245,7 +245,7 @@ extension Demos {
   ///   before the last clipping.
   static func clipEachMicroBatch(
     _ model: any Module, _ optimizer: any Optimizer, _ microBatches: [Batch], _ lossFunction: LossFunction,
-    _ maxNorm: Double, clip: ([Tensor], Double, Double, Bool) throws -> Double
+    _ maxNorm: Double, clip: GradNormClipper
   ) throws -> StepRecord {
     optimizer.zeroGrad()
     let total = microBatches.reduce(0) { $0 + $1.count }
@@ -256,7 +256,7 @@ extension Demos {
       let weight = Double(batch.count) / Double(total)
       try (loss * weight).backward()
       windowLoss += loss.item() * weight
-      norm = try clip(model.parameters(), maxNorm, 2, false)  // wrong: clips a partial sum
+      norm = try clip(model.parameters(), maxNorm: maxNorm)  // wrong: clips a partial sum
     }
     optimizer.step()
     optimizer.zeroGrad()

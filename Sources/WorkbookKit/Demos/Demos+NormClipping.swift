@@ -34,6 +34,7 @@ extension Demos {
   ///   `-norm` (a sweep saves one chart); CSV with the loss and norm of
   ///   every run per step.
   static func normClipping(code: WorkbookCode, options: DemoOptions, output: DemoOutput) throws -> DemoSummary {
+    let ex1 = try code.required(\.ex1, .ex1)
     let report = DemoReport(options: options, output: output)
     let start = Date()
     let steps = max(options.steps ?? 500, 1)
@@ -66,7 +67,7 @@ extension Demos {
             return try Reference.step(
               model: model, optimizer: optimizer, batch: batch, lossFunction: setup.lossFunction)
           }
-          return try code.ex1.trainStep(model, optimizer, batch, setup.lossFunction, clip)
+          return try ex1.trainStep(model, optimizer, batch, setup.lossFunction, clip)
         })
     }
 

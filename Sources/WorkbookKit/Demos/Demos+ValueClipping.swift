@@ -25,6 +25,7 @@ extension Demos {
   /// `-angle`, the three arrows of the 2-D vector with suffix `-vectors`;
   /// CSV with each run's loss and the value run's angle per step.
   static func valueClipping(code: WorkbookCode, options: DemoOptions, output: DemoOutput) throws -> DemoSummary {
+    let ex2 = try code.required(\.ex2, .ex2)
     let report = DemoReport(options: options, output: output)
     let start = Date()
     let steps = max(options.steps ?? 500, 1)
@@ -56,7 +57,7 @@ extension Demos {
       makeOptimizer: { GradientRecordingSGD($0, lr: learningRate) }, threshold: nil, report: report,
       step: { model, optimizer, batch in
         let raw = try Reference.gradient(model: model, batch: batch, lossFunction: setup.lossFunction)
-        let loss = try code.ex2.trainStep(model, optimizer, batch, setup.lossFunction, clipValue)
+        let loss = try ex2.trainStep(model, optimizer, batch, setup.lossFunction, clipValue)
         let applied = (optimizer as? GradientRecordingSGD)?.lastGradient ?? raw
         angles.append(angleDegrees(raw, applied))
         if raw.contains(where: { $0.contains { abs($0) > clipValue } }) { valueClippedSteps += 1 }
@@ -114,7 +115,7 @@ extension Demos {
 
     // The Challenge: one vector, both ways.
     let vector = [3.0, 4.0]
-    let comparison = try code.ex2.compareClipping(vector, maxNorm, clipValue)
+    let comparison = try ex2.compareClipping(vector, maxNorm, clipValue)
     report.heading("One 2-D gradient, clipped both ways (\(options.codeOwner.possessive) compareClipping)")
     var vectors = Table(columns: [
       .init("vector"), .init("x", alignment: .right), .init("y", alignment: .right),

@@ -53,14 +53,27 @@ public enum Demos {
     let loss: LossFunction = { try mse($0, $1) }
     switch exercise {
     case .ex1:
-      _ = try code.ex1.trainStep(model, optimizer, batch, loss, 1)
+      _ = try code.required(\.ex1, .ex1).trainStep(model, optimizer, batch, loss, 1)
     case .ex2:
-      _ = try code.ex2.trainStep(model, optimizer, batch, loss, 1)
-      _ = try code.ex2.compareClipping([3, 4], 1, 1)
+      let ex2 = try code.required(\.ex2, .ex2)
+      _ = try ex2.trainStep(model, optimizer, batch, loss, 1)
+      _ = try ex2.compareClipping([3, 4], 1, 1)
     case .ex3:
-      _ = try code.ex3.trainWithAccumulation(model, optimizer, try batch.split(into: 2), 2, loss)
+      _ = try code.required(\.ex3, .ex3).trainWithAccumulation(model, optimizer, try batch.split(into: 2), 2, loss)
     case .ex4:
-      _ = try code.ex4.trainWithAccumulationAndClipping(model, optimizer, try batch.split(into: 2), 2, loss, 1)
+      let ex4 = try code.required(\.ex4, .ex4)
+      _ = try ex4.train(model, optimizer, try batch.split(into: 2), 2, loss, 1)
+      _ = try ex4.clipper(model.parameters(), maxNorm: 1)
     }
+  }
+}
+
+extension WorkbookCode {
+  /// The code of `exercise`, which this program must hold.
+  func required<Code>(_ part: KeyPath<WorkbookCode, Code?>, _ exercise: Exercise) throws -> Code {
+    guard let code = self[keyPath: part] else {
+      throw CommandFailure("internal error: this program holds no code for \(exercise.name)")
+    }
+    return code
   }
 }

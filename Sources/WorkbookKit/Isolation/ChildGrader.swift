@@ -3,9 +3,9 @@ import Grading
 
 /// How to start a grading child for some checks of one exercise.
 ///
-/// Normally `workbook __grade exN …` of a workbook binary; the tests swap in
-/// `/bin/sh` scripts that crash, hang or report, to exercise the parent side
-/// without a student's code.
+/// Normally `workbook-exN __grade exN …`, an exercise's runner; the tests
+/// swap in `/bin/sh` scripts and a fixture program that crash, hang, report
+/// or forge, to exercise the parent side without a student's code.
 public struct GradingCommand: Sendable {
   public var executable: URL
   /// The arguments for the exercise, the check ids to run (nil: all) and
@@ -20,34 +20,12 @@ public struct GradingCommand: Sendable {
     self.arguments = arguments
   }
 
-  /// The hidden `__grade` subcommand of the workbook binary at `executable`.
-  public static func workbook(at executable: URL) -> GradingCommand {
+  /// The hidden `__grade` subcommand of the runner at `executable`.
+  public static func runner(at executable: URL) -> GradingCommand {
     GradingCommand(executable: executable) { exercise, checks, timeLimit in
       [Verb.gradeChild.rawValue, exercise.name] + (checks.map { ["--checks", $0.joined(separator: ",")] } ?? [])
         + ["--time-limit", String(format: "%g", timeLimit)]
     }
-  }
-
-  /// This very program: its code is the code being graded.
-  public static var current: GradingCommand { workbook(at: currentExecutable) }
-
-  /// The running executable's path. /proc/self/exe is exact on Linux; if
-  /// the file was replaced by a rebuild, the link itself still works.
-  static var currentExecutable: URL {
-    let link = "/proc/self/exe"
-    if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: link) {
-      return URL(fileURLWithPath: target.hasSuffix(" (deleted)") ? link : target)
-    }
-    let argument0 = CommandLine.arguments[0]
-    if argument0.contains("/") {
-      return URL(fileURLWithPath: argument0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-        .standardizedFileURL
-    }
-    let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-    let found = path.split(separator: ":").map { "\($0)/\(argument0)" }.first {
-      FileManager.default.isExecutableFile(atPath: $0)
-    }
-    return URL(fileURLWithPath: found ?? argument0)
   }
 }
 
@@ -64,6 +42,9 @@ public struct ChildGrader: Sendable {
   /// Extra seconds before the parent kills a child that has gone silent:
   /// the backstop for a child whose watchdog cannot act.
   public var grace: TimeInterval
+
+  /// Makes each child's key; tests fix it to sign their scripted reports.
+  public var makeKey: @Sendable () -> [UInt8] = ReportSigner.freshKey
 
   public init(command: GradingCommand, timeLimit: TimeInterval, grace: TimeInterval? = nil) {
     self.command = command
@@ -90,9 +71,14 @@ public struct ChildGrader: Sendable {
     while !remaining.isEmpty {
       children += 1
       let asked = Set(remaining) == all ? nil : remaining
-      let child = ChildProcess(
+      // A key of its own for every child: one child's reports can never
+      // be passed off as another's.
+      let key = makeKey()
+      var child = ChildProcess(
         executable: command.executable, arguments: command.arguments(exercise, asked, timeLimit),
-        silenceLimit: timeLimit + grace, isProgress: { $0.hasPrefix(Self.runningMarker) })
+        silenceLimit: timeLimit + grace, isProgress: { $0.hasPrefix(IsolatedGrading.runningMarker) })
+      child.input = Data(ReportSigner.keyLine(key).utf8)
+      child.killGroupWhenDone = true
       let run: ChildRun
       do {
         run = try child.run()
@@ -102,55 +88,33 @@ public struct ChildGrader: Sendable {
       let ending = Self.ending(of: run)
       var collected = IsolatedGrading.collect(
         exercise, checks: remaining, output: run.output, errorOutput: run.errorOutput, ending: ending,
-        timeLimit: timeLimit)
-      collected.results.removeAll { !remaining.contains($0.check) }
+        timeLimit: timeLimit, key: key)
       if collected.results.isEmpty {
         // The child settled none of the checks asked: it ended before its
-        // first marker (a crash at start-up, a hang before the first check)
-        // or reported nonsense. Blame the first check, so every child
-        // settles at least one and the loop ends.
+        // first report (a crash at start-up, an exit in a global's
+        // initializer, a hang before the first check). Blame the first
+        // check, so every child settles at least one and the loop ends.
+        let first = ReportSigner(key: key).line(IsolatedGrading.runningMarker, remaining[0])
         collected = IsolatedGrading.collect(
-          exercise, checks: remaining, output: Self.runningMarker + remaining[0] + "\n",
-          errorOutput: run.errorOutput, ending: ending, timeLimit: timeLimit)
+          exercise, checks: remaining, output: first + "\n" + run.output, errorOutput: run.errorOutput,
+          ending: ending, timeLimit: timeLimit, key: key)
         if collected.results.isEmpty { throw CommandFailure("no check named '\(remaining[0])' in \(exercise.name)") }
       }
-      let printed = Self.printedLines(run.output)
-      results += collected.results.map { Self.withPrinted(printed[$0.check] ?? [], $0) }
+      results += collected.results.map { Self.withPrinted(collected.printed[$0.check] ?? [], $0) }
       remaining = collected.unreached
     }
     return (results, children)
-  }
-
-  /// The markers of IsolatedGrading's protocol: before each check (a line
-  /// starting with it is progress) and with each result.
-  static let runningMarker = IsolatedGrading.runningMarker
-  static let resultMarker = IsolatedGrading.resultMarker
-
-  /// What the student's code printed during each check (its debug
-  /// `print`s): the lines between a check's two markers.
-  static func printedLines(_ output: String) -> [String: [String]] {
-    var printed: [String: [String]] = [:]
-    var current: String?
-    for line in output.split(separator: "\n", omittingEmptySubsequences: false) {
-      if line.hasPrefix(runningMarker) {
-        current = String(line.dropFirst(runningMarker.count))
-      } else if line.hasPrefix(resultMarker) {
-        current = nil
-      } else if let current {
-        printed[current, default: []].append(String(line))
-      }
-    }
-    return printed
   }
 
   /// Lines of a student's output shown under a check that did not pass.
   static let printedLimit = 20
 
   /// `result`, with what the code printed added to the diagnosis when the
-  /// check did not pass: a student debugging with `print` should see it.
+  /// check failed: a student debugging with `print` should see it. (A
+  /// crash already shows the last lines printed.)
   static func withPrinted(_ lines: [String], _ result: CheckResult) -> CheckResult {
-    let lines = Array(lines.reversed().drop { $0.isEmpty }.reversed())
-    guard !result.passed, !lines.isEmpty else { return result }
+    let lines = Array(lines.drop { $0.isEmpty }.reversed().drop { $0.isEmpty }.reversed())
+    guard result.status == .failed || result.status == .timedOut, !lines.isEmpty else { return result }
     var result = result
     let shown = lines.prefix(printedLimit).map { "  | " + $0 }
     let more = lines.count > printedLimit ? ["  | … \(lines.count - printedLimit) more lines"] : []
@@ -158,10 +122,9 @@ public struct ChildGrader: Sendable {
     return result
   }
 
-  /// The child's ending in the graders' terms. A child the parent killed
-  /// for silence ran out of time, the same verdict as its own watchdog's.
+  /// The child's ending in the graders' terms.
   static func ending(of run: ChildRun) -> IsolatedGrading.Ending {
-    if run.stoppedForSilence { return .exited(IsolatedGrading.timedOutExitCode) }
+    if run.stoppedForSilence { return .silent }
     switch run.termination {
     case let .exited(code): return .exited(code)
     case let .signaled(signal): return .signaled(signal)
@@ -170,19 +133,20 @@ public struct ChildGrader: Sendable {
 }
 
 extension ChildGrader {
-  /// Grades `exercises` with up to `parallel` children at a time, handing
-  /// each report to `deliver` in the order given, as soon as it and the
-  /// ones before it are done (so output streams in a stable order).
+  /// Grades `exercises`, each with its own grader, up to `parallel` at a
+  /// time, handing each report to `deliver` in the order given, as soon as
+  /// it and the ones before it are done (so output streams in a stable
+  /// order).
   ///
   /// - Throws: the first `CommandFailure`, after every child has ended.
-  public func gradeAll(
-    _ exercises: [Exercise], parallel: Int = ProcessInfo.processInfo.activeProcessorCount,
-    deliver: (ExerciseReport) -> Void
+  public static func gradeAll(
+    _ exercises: [Exercise], grader: (Exercise) -> ChildGrader,
+    parallel: Int = ProcessInfo.processInfo.activeProcessorCount, deliver: (ExerciseReport) -> Void
   ) throws {
     let board = ResultBoard(count: exercises.count)
     let slots = DispatchSemaphore(value: max(1, parallel))
-    let grader = self
     for (index, exercise) in exercises.enumerated() {
+      let grader = grader(exercise)
       DispatchQueue.global().async {
         slots.wait()
         defer { slots.signal() }
@@ -197,6 +161,14 @@ extension ChildGrader {
       }
     }
     if let failure { throw failure }
+  }
+
+  /// `gradeAll` with this one grader for every exercise.
+  public func gradeAll(
+    _ exercises: [Exercise], parallel: Int = ProcessInfo.processInfo.activeProcessorCount,
+    deliver: (ExerciseReport) -> Void
+  ) throws {
+    try Self.gradeAll(exercises, grader: { _ in self }, parallel: parallel, deliver: deliver)
   }
 }
 

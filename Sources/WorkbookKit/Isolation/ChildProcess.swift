@@ -47,6 +47,12 @@ public struct ChildProcess: Sendable {
   /// may ignore anything gentler, SIGINT for a tool (`swift build`) that
   /// should stop its own children.
   public var interruptSignal = SIGKILL
+  /// Written to the child's standard input, which is then closed; nil:
+  /// the child reads /dev/null.
+  public var input: Data?
+  /// Kill the child's whole process group once it has ended, so nothing
+  /// it started in the background outlives it.
+  public var killGroupWhenDone = false
 
   public init(
     executable: URL, arguments: [String], currentDirectory: URL? = nil, silenceLimit: TimeInterval? = nil,
@@ -71,12 +77,21 @@ public struct ChildProcess: Sendable {
     let errPipe = Pipe()
     process.standardOutput = outPipe
     process.standardError = errPipe
-    process.standardInput = FileHandle.nullDevice
+    let inPipe = input.map { _ in Pipe() }
+    process.standardInput = inPipe ?? FileHandle.nullDevice
     ChildRegistry.installInterruptHandler()
     try process.run()
     let pid = process.processIdentifier
     ChildRegistry.add(pid, signal: interruptSignal)
     defer { ChildRegistry.remove(pid) }
+    if let inPipe, let input {
+      // A child that ends without reading must not take us down with
+      // SIGPIPE: the write then just fails.
+      signal(SIGPIPE, SIG_IGN)
+      let fd = inPipe.fileHandleForWriting.fileDescriptor
+      _ = input.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+      try? inPipe.fileHandleForWriting.close()
+    }
 
     var out = StreamCollector(limit: outputLimit, isProgress: isProgress)
     var err = StreamCollector(limit: outputLimit, isProgress: { _ in false })
@@ -116,6 +131,7 @@ public struct ChildProcess: Sendable {
       }
     }
     process.waitUntilExit()
+    if killGroupWhenDone { kill(-pid, SIGKILL) }
     try? outPipe.fileHandleForReading.close()
     try? errPipe.fileHandleForReading.close()
 

@@ -1,0 +1,24 @@
+import Autograd
+import Grading
+import Solution1
+import Solution2
+import Solution3
+import Solution4
+
+/// The reference solutions in Solutions/, as the graders and demos take
+/// them. The student's code is wired in each exercise's runner
+/// (Sources/Runners), never here: the `workbook` command links this, and
+/// it must build whatever state Exercises/ is in.
+public enum References {
+  public static let code = WorkbookCode(
+    ex1: NormClippingCode(
+      gradNorm: Solution1.gradNorm, clipGradNorm: Solution1.clipGradNorm, trainStep: Solution1.trainStep),
+    ex2: ValueClippingCode(
+      clipGradValue: Solution2.clipGradValue, trainStep: Solution2.trainStep,
+      compareClipping: Solution2.compareClipping),
+    ex3: AccumulationCode(trainWithAccumulation: Solution3.trainWithAccumulation),
+    ex4: AccumulationClippingCode(trainWithAccumulationAndClipping: Solution4.trainWithAccumulationAndClipping))
+
+  /// The reference `clipGradNorm` as exercise 4 is handed it in the demos.
+  public static let clipGradNorm = GradNormClipper { try Solution1.clipGradNorm($0, maxNorm: $1, normType: $2, errorIfNonfinite: $3) }
+}
