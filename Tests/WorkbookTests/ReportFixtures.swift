@@ -25,4 +25,17 @@ enum ReportFixtures {
     exercise: .ex3, results: [result(.ex3, "a", .notImplemented, "not implemented yet: fill in TODO(ex3)")])
 
   static let all = [passing, failing, notStarted]
+
+  /// An exercise with `checks` checks, the first `passing` of which pass.
+  static func exercise(_ exercise: Exercise, passing: Int, of checks: Int) -> ExerciseReport {
+    ExerciseReport(
+      exercise: exercise,
+      results: (1...checks).map { result(exercise, "c\($0)", $0 <= passing ? .passed : .failed, "expected 1, got 2") })
+  }
+
+  /// Four exercises with 15, 8, 11 and 11 checks (the workbook's own
+  /// counts), passing the given numbers of checks.
+  static func workbook(_ passing: [Int]) -> [ExerciseReport] {
+    zip(Exercise.allCases, zip(passing, [15, 8, 11, 11])).map { exercise($0, passing: $1.0, of: $1.1) }
+  }
 }

@@ -27,8 +27,7 @@ struct GradeCommand {
     if files.isEmpty {
       console.line(Self.table(reports).render())
     } else {
-      let total = GradescopeReport(reports).score
-      console.line("Score \(Self.format(total)) / \(Self.format(Score.perExercise * Double(reports.count))). Wrote \(files.joined(separator: " and ")).")
+      console.lines(TextWrap.wrap("Score \(Score.summary(reports)). Wrote \(files.joined(separator: " and ")).", width: 80))
     }
     return .success
   }
@@ -41,26 +40,26 @@ struct GradeCommand {
     }
   }
 
-  /// Exercise, status, checks passed, score; a total row.
+  /// Exercise (with its state's mark), checks passed, score; a total row.
+  ///
+  /// The scores are `Score.shown`, so the column adds up to the total and
+  /// agrees with the results.json. The widest row (exercise 3, 11 checks,
+  /// "22.73 / 25") is 73 columns: a state column ("not started") would push
+  /// it past 80, and the mark says the same.
   static func table(_ reports: [ExerciseReport]) -> Table {
-    var table = Table(columns: [
-      .init("Exercise"), .init("Status"), .init("Checks", alignment: .right), .init("Score", alignment: .right),
-    ])
-    for report in reports {
+    var table = Table(columns: [.init("Exercise"), .init("Checks", alignment: .right), .init("Score", alignment: .right)])
+    let shown = Score.shown(reports)
+    let maximum = Score.format(hundredths: Int(Score.perExercise) * 100)
+    for (report, points) in zip(reports, shown.exercises) {
       table.addRow([
-        "\(report.exercise.name)  \(report.exercise.title)",
-        "\(Marks.mark(report.state)) \(report.state.rawValue)",
+        "\(Marks.mark(report.state)) \(report.exercise.name)  \(report.exercise.title)",
         "\(report.passedCount)/\(report.results.count)",
-        "\(format(Score.points(report))) / \(format(Score.perExercise))",
+        "\(Score.format(hundredths: points)) / \(maximum)",
       ])
     }
-    let total = GradescopeReport(reports).score
-    table.addRow(["Total", "", "", "\(format(total)) / \(format(Score.perExercise * Double(reports.count)))"])
+    let passed = reports.reduce(0) { $0 + $1.passedCount }
+    let checks = reports.reduce(0) { $0 + $1.results.count }
+    table.addRow(["Total", "\(passed)/\(checks)", Score.summary(reports)])
     return table
-  }
-
-  /// 25 → "25", 10.71 → "10.71".
-  static func format(_ value: Double) -> String {
-    value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
   }
 }

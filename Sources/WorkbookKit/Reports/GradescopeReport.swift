@@ -33,7 +33,7 @@ public struct GradescopeReport: Codable, Equatable, Sendable {
         score: Score.points(report), maxScore: Score.perExercise,
         status: report.state == .passed ? "passed" : "failed", output: Score.output(report))
     }
-    score = (tests.reduce(0) { $0 + $1.score } * 100).rounded() / 100
+    score = Score.total(reports)
     let done = reports.filter { $0.state == .passed }.count
     output = "\(done) of \(reports.count) exercises pass."
   }
