@@ -64,23 +64,112 @@ struct GradingReportTests {
     #expect(Score.format(hundredths: hundredths) == text)
   }
 
-  @Test("Gradescope's results.json decodes back with its shape")
-  func gradescopeShape() throws {
-    let data = try GradescopeReport(ReportFixtures.all).json()
-    let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-    #expect(object["score"] as? Double == 31.25)
-    let tests = try #require(object["tests"] as? [[String: Any]])
-    #expect(tests.count == 3)
-    for test in tests {
-      #expect(Set(test.keys).isSuperset(of: ["name", "score", "max_score", "status", "output"]))
-      #expect(test["max_score"] as? Double == 25)
-    }
-    #expect(tests.map { $0["status"] as? String } == ["passed", "failed", "failed"])
+  /// results.json parsed as plain JSON, the way Gradescope reads it.
+  static func gradescopeObject(_ report: GradescopeReport) throws -> [String: Any] {
+    try #require(try JSONSerialization.jsonObject(with: report.json()) as? [String: Any])
+  }
 
-    let decoded = try JSONDecoder().decode(GradescopeReport.self, from: data)
-    #expect(decoded == GradescopeReport(ReportFixtures.all))
-    #expect(decoded.tests[1].name == "ex2: Gradient clipping by value")
-    #expect(decoded.tests[1].output.contains("expected 1 < 2 & 3 > 2\n    second line"))
+  @Test("Gradescope's results.json has a test per check and the top-level fields")
+  func gradescopeShape() throws {
+    let object = try Self.gradescopeObject(GradescopeReport(ReportFixtures.graded))
+    #expect(Set(object.keys) == ["score", "execution_time", "output", "visibility", "stdout_visibility", "tests"])
+    #expect(object["score"] as? Double == 31.25)
+    // 0.25 + 0.5 + 0.125 + 1 + 30 seconds, in whole seconds.
+    #expect(object["execution_time"] as? Int == 32)
+    #expect(object["visibility"] as? String == "visible")
+    #expect(object["stdout_visibility"] as? String == "visible")
+
+    let tests = try #require(object["tests"] as? [[String: Any]])
+    #expect(tests.map { $0["number"] as? String } == ["1.1", "1.2", "2.1", "2.2", "2.3", "2.4", "3.1", "4.1", "4.2"])
+    for test in tests {
+      #expect(Set(test.keys) == ["name", "number", "score", "max_score", "status", "output", "tags"])
+    }
+    #expect(tests.map { $0["max_score"] as? Double } == [12.5, 12.5, 6.25, 6.25, 6.25, 6.25, 25, 12.5, 12.5])
+    #expect(tests.map { $0["score"] as? Double } == [12.5, 12.5, 6.25, 0, 0, 0, 0, 0, 0])
+    #expect(
+      tests.map { $0["status"] as? String } == [
+        "passed", "passed", "passed", "failed", "failed", "failed", "failed", "failed", "failed",
+      ])
+    #expect(tests[3]["name"] as? String == #"Check b <&> "quoted""#)
+    #expect(tests[2]["tags"] as? [String] == ["ex2"])
+    #expect(tests[3]["tags"] as? [String] == ["ex2", "normClipInsteadOfValue"])
+    #expect(tests[0]["output"] as? String == "Passed.")
+    #expect(tests[3]["output"] as? String == "expected 1 < 2 & 3 > 2\nsecond line with 'quotes'")
+    #expect(tests[5]["output"] as? String == "still running after 30 s")
+    let unbuilt = try #require(tests[7]["output"] as? String)
+    #expect(unbuilt.hasPrefix("Scored 0: the files of ex4 do not compile, so this check did not run."))
+    #expect(unbuilt.hasSuffix("\n\nerror: cannot find 'clipped' in scope"))
+
+    let decoded = try JSONDecoder().decode(GradescopeReport.self, from: GradescopeReport(ReportFixtures.graded).json())
+    #expect(decoded == GradescopeReport(ReportFixtures.graded))
+  }
+
+  @Test("The top-level output sums up each exercise and carries the notes")
+  func gradescopeOutput() {
+    let lines = GradescopeReport(ReportFixtures.graded).output.split(separator: "\n", omittingEmptySubsequences: false)
+    #expect(
+      lines == [
+        "1 of 4 exercises pass. Score 31.25 / 100.",
+        "✓ ex1  Gradient clipping by norm: 25 / 25 (2 of 2 checks)",
+        "✗ ex2  Gradient clipping by value: 6.25 / 25 (1 of 4 checks)",
+        "○ ex3  Gradient accumulation with loss scaling: 0 / 25 (0 of 1 check)",
+        "✗ ex4  Accumulation plus clipping: 0 / 25 (0 of 2 checks)",
+        "",
+        "Notes (not scored):",
+        "- ex3: Graded with the reference exercise 1 & 2.",
+      ])
+  }
+
+  @Test("Scores keep full precision in results.json and agree with the table")
+  func gradescopePrecision() throws {
+    // 10 of 11 checks in exercise 3, 7 of 8 in exercise 2.
+    let reports = ReportFixtures.workbook([15, 7, 10, 11])
+    let report = GradescopeReport(reports)
+    #expect(abs(report.score - (25 + 25 * 7 / 8.0 + 250 / 11.0 + 25)) < 1e-9)
+    let exercise3 = report.tests.filter { $0.number.hasPrefix("3.") }
+    #expect(exercise3.count == 11)
+    #expect(exercise3.allSatisfy { abs($0.maxScore - 25 / 11.0) < 1e-12 })
+    #expect(abs(exercise3.reduce(0) { $0 + $1.score } - 250 / 11.0) < 1e-9)
+    #expect(abs(report.tests.reduce(0) { $0 + $1.score } - report.score) < 1e-9)
+    #expect(abs(report.tests.reduce(0) { $0 + $1.maxScore } - 100) < 1e-9)
+
+    #expect(report.output.hasPrefix("2 of 4 exercises pass. Score 94.60 / 100."))
+    #expect(report.output.contains("ex2  Gradient clipping by value: 21.87 / 25 (7 of 8 checks)"))
+    #expect(report.output.contains("ex3  Gradient accumulation with loss scaling: 22.73 / 25 (10 of 11 checks)"))
+    let table = GradeCommand.table(reports).render()
+    #expect(table.contains("21.87 / 25") && table.contains("22.73 / 25") && table.contains("94.60 / 100"))
+  }
+
+  @Test("A tampered check scores 0 and says what happened")
+  func gradescopeTampered() throws {
+    let report = ExerciseReport(
+      exercise: .ex1,
+      results: [
+        ReportFixtures.result(.ex1, "a", .passed),
+        ReportFixtures.result(.ex1, "b", .tampered, "A second result arrived for this check."),
+      ])
+    let tests = GradescopeReport([report]).tests
+    #expect(tests.map(\.score) == [12.5, 0])
+    #expect(tests[1].status == "failed")
+    #expect(
+      tests[1].output == "Scored 0: the grading process received a result for this check that it did not send, so "
+        + "the code tried to report a grade instead of earning it.\n\nA second result arrived for this check.")
+  }
+
+  @Test("execution_time is left out when no check was timed")
+  func gradescopeUntimed() throws {
+    let object = try Self.gradescopeObject(GradescopeReport(ReportFixtures.workbook([1, 2, 3, 4])))
+    #expect(object["execution_time"] == nil)
+  }
+
+  @Test(
+    "The visibility of the results and of the autograder's output can be chosen",
+    arguments: GradescopeReport.Visibility.allCases)
+  func gradescopeVisibility(_ visibility: GradescopeReport.Visibility) throws {
+    let object = try Self.gradescopeObject(
+      GradescopeReport(ReportFixtures.all, visibility: visibility, stdoutVisibility: .hidden))
+    #expect(object["visibility"] as? String == visibility.rawValue)
+    #expect(object["stdout_visibility"] as? String == "hidden")
   }
 
   @Test(

@@ -88,18 +88,4 @@ enum Score {
     while y != 0 { (x, y) = (y, x % y) }
     return a / x * b
   }
-
-  /// The diagnostics an autograder shows the student for one exercise:
-  /// every check with its mark, and the message under each that failed.
-  static func output(_ report: ExerciseReport) -> String {
-    var lines = [ReportText.countSentence(report)]
-    for result in report.results {
-      let label = Marks.label(result.status).map { " (\($0))" } ?? ""
-      lines.append("\(Marks.mark(result.status)) \(result.title)\(label)")
-      if !result.passed {
-        lines += result.message.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
-      }
-    }
-    return lines.joined(separator: "\n")
-  }
 }
