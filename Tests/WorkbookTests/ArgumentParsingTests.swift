@@ -88,6 +88,9 @@ struct ArgumentParsingTests {
     ParseCase(
       ["grade", "--json", "results.json", "--junit", "report.xml"],
       .grade(GradeOptions(jsonPath: "results.json", junitPath: "report.xml"))),
+    ParseCase(
+      ["grade", "--json", "results.json", "--visibility", "after_due_date", "--stdout-visibility=hidden"],
+      .grade(GradeOptions(jsonPath: "results.json", visibility: .afterDueDate, stdoutVisibility: .hidden))),
     ParseCase(["bench"], .bench(BenchOptions())),
     ParseCase(["bench", "--steps", "100", "--runs", "1"], .bench(BenchOptions(steps: 100, runs: 1))),
     ParseCase(["bench", "--workload", "rnn"], .bench(BenchOptions(workloads: [.rnn]))),
@@ -147,6 +150,11 @@ struct ArgumentParsingTests {
       .notApplicable(option: "--no-scaling", exercise: "ex4", appliesTo: "ex3", verb: .run)),
     BadUsage(["grade", "--json"], .missingValue(option: "--json", verb: .grade)),
     BadUsage(["grade", "ex1"], .unexpectedArgument("ex1", verb: .grade)),
+    BadUsage(
+      ["grade", "--visibility", "later"],
+      .invalidValue(
+        option: "--visibility", value: "later", expected: "visible, hidden, after_due_date or after_published",
+        verb: .grade)),
     BadUsage(
       ["bench", "--steps", "50"],
       .invalidValue(option: "--steps", value: "50", expected: "a whole number ≥ 100", verb: .bench)),

@@ -157,11 +157,18 @@ struct HelpTests {
         Without a file option the report is printed as a table. The exit
         code is 0 whenever the report was written, whatever the score.
 
-        USAGE: workbook grade [--json <file>] [--junit <file>] [--time-limit <seconds>]
+        USAGE: workbook grade [--json <file>] [--junit <file>] [--visibility <when>]
+                              [--stdout-visibility <when>] [--time-limit <seconds>]
 
         OPTIONS:
           --json <file>           Write Gradescope's results.json to this file.
           --junit <file>          Write a JUnit XML report to this file.
+          --visibility <when>     When students see the results.json's tests: visible,
+                                  hidden, after_due_date or after_published. (default:
+                                  visible)
+          --stdout-visibility <when>
+                                  When students see the autograder's output, with the
+                                  same choices. (default: visible)
           --time-limit <seconds>  Seconds per check before it is stopped. (default: 30)
           -h, --help              Show help information.
         """)

@@ -46,10 +46,7 @@ extension Command {
     case .run:
       return .run(try runOptions(arguments))
     case .grade:
-      return .grade(
-        GradeOptions(
-          jsonPath: arguments.values["--json"], junitPath: arguments.values["--junit"],
-          timeLimit: try timeLimit(arguments)))
+      return .grade(try gradeOptions(arguments))
     case .bench:
       return .bench(try benchOptions(arguments))
     case .gradeChild:
@@ -74,6 +71,16 @@ extension Command {
     if options.all && options.reset { throw .conflictingOptions("--all", "--reset", verb: .hint) }
     if options.exercise == nil && !options.reset { throw .missingArgument("<exercise>", verb: .hint) }
     return options
+  }
+
+  private static func gradeOptions(_ arguments: Arguments) throws(UsageError) -> GradeOptions {
+    let choices = "visible, hidden, after_due_date or after_published"
+    return GradeOptions(
+      jsonPath: arguments.values["--json"], junitPath: arguments.values["--junit"],
+      timeLimit: try timeLimit(arguments),
+      visibility: try arguments.value("--visibility", expected: choices, GradescopeReport.Visibility.init) ?? .visible,
+      stdoutVisibility: try arguments.value("--stdout-visibility", expected: choices, GradescopeReport.Visibility.init)
+        ?? .visible)
   }
 
   private static func benchOptions(_ arguments: Arguments) throws(UsageError) -> BenchOptions {

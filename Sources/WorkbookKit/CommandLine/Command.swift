@@ -79,11 +79,20 @@ public struct GradeOptions: Equatable, Sendable {
   public var jsonPath: String?
   public var junitPath: String?
   public var timeLimit: TimeInterval = 30
+  /// When students see the results.json's tests, and the autograder's
+  /// standard output.
+  public var visibility = GradescopeReport.Visibility.visible
+  public var stdoutVisibility = GradescopeReport.Visibility.visible
 
-  public init(jsonPath: String? = nil, junitPath: String? = nil, timeLimit: TimeInterval = 30) {
+  public init(
+    jsonPath: String? = nil, junitPath: String? = nil, timeLimit: TimeInterval = 30,
+    visibility: GradescopeReport.Visibility = .visible, stdoutVisibility: GradescopeReport.Visibility = .visible
+  ) {
     self.jsonPath = jsonPath
     self.junitPath = junitPath
     self.timeLimit = timeLimit
+    self.visibility = visibility
+    self.stdoutVisibility = stdoutVisibility
   }
 }
 

@@ -143,6 +143,13 @@ extension Verb {
         options: [
           .value("--json", "<file>", "Write Gradescope's results.json to this file."),
           .value("--junit", "<file>", "Write a JUnit XML report to this file."),
+          .value(
+            "--visibility", "<when>",
+            "When students see the results.json's tests: visible, hidden, after_due_date or after_published.",
+            default: "visible"),
+          .value(
+            "--stdout-visibility", "<when>", "When students see the autograder's output, with the same choices.",
+            default: "visible"),
           timeLimit,
         ])
     case .bench:

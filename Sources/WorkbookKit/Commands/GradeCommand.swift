@@ -18,7 +18,9 @@ struct GradeCommand {
     console.clearStatus()
 
     if let path = options.jsonPath {
-      try write(try GradescopeReport(reports).json(), to: path)
+      let report = GradescopeReport(
+        reports, visibility: options.visibility, stdoutVisibility: options.stdoutVisibility)
+      try write(try report.json(), to: path)
     }
     if let path = options.junitPath {
       try write(Data(JUnitReport.xml(reports).utf8), to: path)
