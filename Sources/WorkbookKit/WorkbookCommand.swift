@@ -12,20 +12,22 @@ public enum WorkbookCommand {
   }
 
   /// Runs one command line (without the program name), writing errors
-  /// with `errorLine` (standard error unless a test listens).
+  /// with `errorLine` (standard error unless a test listens), wrapped to
+  /// 80 columns: a message that quotes a value and lists the choices can
+  /// be longer than a line.
   public static func run(_ arguments: [String], errorLine: (String) -> Void = Terminal.errorLine) -> ExitCode {
     let command: Command
     do {
       command = try Command.parse(arguments)
     } catch {
-      errorLine("error: " + error.message)
+      TextWrap.wrap("error: " + error.message, width: Help.width).forEach(errorLine)
       errorLine(Help.errorFooter(for: error.verb))
       return .usage
     }
     do {
       return try execute(command)
     } catch let failure as CommandFailure {
-      errorLine("error: " + failure.message)
+      TextWrap.wrap("error: " + failure.message, width: Help.width).forEach(errorLine)
       return .failure
     } catch {
       errorLine("error: \(error)")
