@@ -185,30 +185,65 @@ struct GradingReportTests {
   }
 
   #if canImport(FoundationXML)
-    @Test("The JUnit report is well-formed XML with a failure per failing check")
+    @Test("The JUnit report is well-formed XML with a failure or an error per check that did not pass")
     func junitParses() throws {
-      let xml = JUnitReport.xml(ReportFixtures.all)
+      let xml = JUnitReport.xml(ReportFixtures.graded)
       let document = try XMLDocument(xmlString: xml, options: [])
       let root = try #require(document.rootElement())
       #expect(root.name == "testsuites")
-      #expect(root.attribute(forName: "tests")?.stringValue == "7")
-      #expect(root.attribute(forName: "failures")?.stringValue == "4")
+      #expect(root.attribute(forName: "tests")?.stringValue == "9")
+      // A wrong answer and a stub; a crash, a time-out and two checks that
+      // did not compile.
+      #expect(root.attribute(forName: "failures")?.stringValue == "2")
+      #expect(root.attribute(forName: "errors")?.stringValue == "4")
+      #expect(root.attribute(forName: "time")?.stringValue == "31.875")
 
       let suites = root.elements(forName: "testsuite")
       #expect(suites.map { $0.attribute(forName: "name")?.stringValue } == [
         "ex1: Gradient clipping by norm", "ex2: Gradient clipping by value",
-        "ex3: Gradient accumulation with loss scaling",
+        "ex3: Gradient accumulation with loss scaling", "ex4: Accumulation plus clipping",
       ])
+      #expect(suites.map { $0.attribute(forName: "time")?.stringValue } == ["0.750", "31.125", "0.000", "0.000"])
+      #expect(suites.map { $0.attribute(forName: "failures")?.stringValue } == ["0", "1", "1", "0"])
+      #expect(suites.map { $0.attribute(forName: "errors")?.stringValue } == ["0", "2", "0", "2"])
+
       let cases = suites[1].elements(forName: "testcase")
       #expect(cases.count == 4)
+      #expect(cases.map { $0.attribute(forName: "time")?.stringValue } == ["0.125", "1.000", "0.000", "30.000"])
       #expect(cases[0].attribute(forName: "name")?.stringValue == #"Check a <&> "quoted""#)
-      #expect(cases[0].elements(forName: "failure").isEmpty)
+      #expect(cases[0].children?.isEmpty ?? true)
 
       let failure = try #require(cases[1].elements(forName: "failure").first)
       #expect(failure.attribute(forName: "message")?.stringValue == "expected 1 < 2 & 3 > 2")
       #expect(failure.attribute(forName: "type")?.stringValue == "failed")
       #expect(failure.stringValue == "expected 1 < 2 & 3 > 2\nsecond line with 'quotes'")
-      #expect(cases[2].elements(forName: "failure").first?.attribute(forName: "type")?.stringValue == "crashed")
+      #expect(cases[2].elements(forName: "failure").isEmpty)
+      #expect(cases[2].elements(forName: "error").first?.attribute(forName: "type")?.stringValue == "crashed")
+      #expect(cases[3].elements(forName: "error").first?.attribute(forName: "type")?.stringValue == "timedOut")
+
+      let stub = try #require(suites[2].elements(forName: "testcase").first?.elements(forName: "failure").first)
+      #expect(stub.attribute(forName: "type")?.stringValue == "notImplemented")
+
+      let unbuilt = try #require(suites[3].elements(forName: "testcase").first?.elements(forName: "error").first)
+      #expect(unbuilt.attribute(forName: "type")?.stringValue == "doesNotCompile")
+      #expect(
+        unbuilt.attribute(forName: "message")?.stringValue
+          == "Scored 0: the files of ex4 do not compile, so this check did not run. `swift build` shows the errors.")
+      #expect(unbuilt.stringValue?.hasSuffix("error: cannot find 'clipped' in scope") == true)
+    }
+
+    @Test("A tampered check is a JUnit error")
+    func junitTampered() throws {
+      let report = ExerciseReport(
+        exercise: .ex1, results: [ReportFixtures.result(.ex1, "a", .tampered, "A second result arrived.")])
+      let document = try XMLDocument(xmlString: JUnitReport.xml([report]), options: [])
+      let root = try #require(document.rootElement())
+      #expect(root.attribute(forName: "errors")?.stringValue == "1")
+      #expect(root.attribute(forName: "failures")?.stringValue == "0")
+      let error = try #require(
+        root.elements(forName: "testsuite").first?.elements(forName: "testcase").first?.elements(forName: "error").first)
+      #expect(error.attribute(forName: "type")?.stringValue == "tampered")
+      #expect(error.attribute(forName: "message")?.stringValue?.hasPrefix("Scored 0: the grading process") == true)
     }
   #endif
 
