@@ -55,6 +55,8 @@ public struct ExerciseReport: Codable, Sendable, Equatable {
     case failing
     /// Every check met an unfilled stub.
     case notStarted = "not started"
+    /// The exercise's files do not compile: no check could run.
+    case doesNotCompile = "does not compile"
   }
 
   public var exercise: Exercise
@@ -74,6 +76,7 @@ public struct ExerciseReport: Codable, Sendable, Equatable {
   public var state: State {
     if !results.isEmpty && results.allSatisfy(\.passed) { return .passed }
     if !results.isEmpty && results.allSatisfy({ $0.status == .notImplemented }) { return .notStarted }
+    if !results.isEmpty && results.allSatisfy({ $0.status == .doesNotCompile }) { return .doesNotCompile }
     return .failing
   }
 }

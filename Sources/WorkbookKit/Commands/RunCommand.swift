@@ -48,7 +48,7 @@ struct RunCommand {
         "\(exercise.sourceFile) does not compile; showing the reference solution. Fix the error below to see "
           + "your own code run (swift run workbook check \(exercise.name) shows it too).", width: console.width
       ).map(paint.yellow))
-    console.lines(Array(compiler.prefix(12)))
+    console.lines(compiler.prefix(12).flatMap { TextWrap.wrap($0, width: console.width, indent: 4) })
     return try show(code: References.code, owner: .reference)
   }
 

@@ -18,7 +18,7 @@ enum Marks {
   static func mark(_ state: ExerciseReport.State) -> String {
     switch state {
     case .passed: return passed
-    case .failing: return failed
+    case .failing, .doesNotCompile: return failed
     case .notStarted: return notStarted
     }
   }

@@ -19,14 +19,36 @@ struct NextStep: Equatable {
 
   /// nil when every exercise passes.
   init?(_ reports: [ExerciseReport], root: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) {
-    guard let report = reports.sorted(by: { $0.exercise < $1.exercise }).first(where: { $0.state != .passed })
+    // Code that does not compile comes first: until it does, `swift test`
+    // cannot run at all.
+    let ordered = reports.sorted(by: { $0.exercise < $1.exercise })
+    guard
+      let report = ordered.first(where: { $0.state == .doesNotCompile })
+        ?? ordered.first(where: { $0.state != .passed })
     else { return nil }
     exercise = report.exercise
     state = report.state
     failingCheck = report.results.first { !$0.passed }?.title
+    if report.state == .doesNotCompile, let error = Self.firstError(report) {
+      location = error.location
+      todo = error.text
+      return
+    }
     let found = Self.firstTODO(of: report.exercise, root: root)
     location = report.exercise.sourceFile + (found.map { ":\($0.line)" } ?? "")
     todo = found?.text
+  }
+
+  /// The compiler's first error in the exercise's own folder:
+  /// "Exercises/…/ValueClipping.swift:41" and what it says.
+  static func firstError(_ report: ExerciseReport) -> (location: String, text: String)? {
+    let folder = "Exercises/\(report.exercise.folder)/"
+    for line in (report.results.first?.message ?? "").split(separator: "\n") where line.hasPrefix(folder) {
+      let parts = line.split(separator: ":", maxSplits: 3)
+      guard parts.count == 4, let row = Int(parts[1]) else { continue }
+      return ("\(parts[0]):\(row)", parts[3].trimmingCharacters(in: .whitespaces))
+    }
+    return nil
   }
 
   /// The first line of the exercise's file mentioning TODO(exN).
@@ -48,6 +70,7 @@ struct NextStep: Equatable {
     if let failingCheck, state == .failing {
       lines.append("  Failing  " + failingCheck)
     }
+    if state == .doesNotCompile { lines.append("  Fix      the compile error") }
     lines += workLines(paint: paint)
     lines.append("  Then     swift run workbook check \(exercise.name)")
     return lines

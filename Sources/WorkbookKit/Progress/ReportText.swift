@@ -13,6 +13,7 @@ enum ReportText {
   /// (typically "not implemented yet" for every check of a stub) is not
   /// repeated.
   static func detailed(_ report: ExerciseReport, paint: Paint, width: Int) -> [String] {
+    if report.state == .doesNotCompile { return notCompiling(report, paint: paint, width: width) }
     var lines = [heading(report, paint: paint)]
     var lastMessage: String?
     for result in report.results {
@@ -24,7 +25,22 @@ enum ReportText {
       }
     }
     lines.append("  " + countSentence(report))
-    return lines
+    return lines + notes(report, paint: paint, width: width)
+  }
+
+  /// An exercise that does not compile: the compiler's words once, not
+  /// under each of the checks that could not run.
+  static func notCompiling(_ report: ExerciseReport, paint: Paint, width: Int) -> [String] {
+    [heading(report, paint: paint) + paint.red("  does not compile")]
+      + diagnosis(report.results.first?.message ?? "", indent: 4, width: width)
+      + ["    " + "None of its \(report.results.count) checks could run; the other exercises are graded as usual."]
+  }
+
+  /// The report's unscored notes, faint, under it.
+  static func notes(_ report: ExerciseReport, paint: Paint, width: Int) -> [String] {
+    report.notes.flatMap { note in
+      TextWrap.wrap("Note: " + note, width: max(width, 40), indent: 4, firstIndent: 2).map(paint.faint)
+    }
   }
 
   /// One exercise when checking all: every check of an exercise in
@@ -36,6 +52,9 @@ enum ReportText {
       return detailed(report, paint: paint, width: width)
     case .passed:
       return [heading(report, paint: paint) + "  " + paint.faint(countSentence(report))]
+        + notes(report, paint: paint, width: width)
+    case .doesNotCompile:
+      return notCompiling(report, paint: paint, width: width)
     case .notStarted:
       return [heading(report, paint: paint) + paint.faint("  not started")]
         + diagnosis(report.results.first?.message ?? "", indent: 4, width: width)
