@@ -168,6 +168,15 @@ private func judgeStep(_ w: Int, _ step: EventLog.Step, previous: Values, run: A
         mistake: .clipAtWrongTime,
         explanation: "the gradient was clipped before the last micro-batch's backward() had added to it",
         gradient: add(Oracle.clipByNorm(allButLast, maxNorm: maxNorm), scale(micro[m - 1], weights[m - 1]))))
+      // Undivided losses "made up for" by a threshold k times larger: the
+      // clipped step is then exactly k times the right clipped step.
+      for factor in Set([m, k]) {
+        candidates.append(Signature(
+          mistake: .lossNotDivided,
+          explanation: "the losses were not divided (the gradient is the sum of the \(m) micro-batch gradients) and "
+            + "maxNorm was multiplied by \(factor) to make up for it, which makes the step \(factor)× too long",
+          gradient: Oracle.clipByNorm(sum, maxNorm: maxNorm * Double(factor))))
+      }
     }
   }
   if m > 1 {

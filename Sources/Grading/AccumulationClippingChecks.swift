@@ -65,7 +65,11 @@ enum AccumulationClippingChecks {
         let run = try runAccumulation(scenario) { model, optimizer, batches, loss in
           records = try code.train(model, optimizer, batches, scenario.steps, loss, scenario.maxNorm!)
         }
-        let expected = try expectedTrajectory(scenario, batches: run.batches)
+        guard let expected = try windowRecords(along: run) else {
+          // Not one step per window: the schedule's own diagnosis says why.
+          try judgeAccumulation(run)
+          throw Finding("The loop did not take one step per window. [\(scenario.description)]")
+        }
         try expectLosses(records.map(\.loss), expected.losses, scenario: scenario)
         let norms = records.map(\.gradNorm)
         if relativeDistance(norms, expected.norms) > 1e-9 {
@@ -85,13 +89,24 @@ enum AccumulationClippingChecks {
         }
       }
     },
-    Check("invalid-arguments", "accumulationSteps below 1 or a negative maxNorm throws invalidArgument") { code in
+    Check("invalid-arguments", "Bad arguments throw invalidArgument before anything is trained") { code in
       let problem = Problem.regression(seed: 1)
       let batches = try problem.microBatches(sizes: [4, 4], seed: 1)
       for (steps, maxNorm) in [(0, 1.0), (-1, 1.0), (2, -0.5)] {
         let model = problem.makeModel()
-        try expectInvalidArgument("trainWithAccumulationAndClipping(accumulationSteps: \(steps), maxNorm: \(maxNorm))") {
+        let before = values(of: model)
+        let call = "trainWithAccumulationAndClipping(accumulationSteps: \(steps), maxNorm: \(maxNorm))"
+        try expectInvalidArgument(call) {
           _ = try code.train(model, SGD(model.parameters(), lr: 0.1), batches, steps, problem.lossFunction, maxNorm)
+        }
+        // An error after a window has run leaves gradients (or worse,
+        // parameters) behind that the caller did not ask for.
+        let touched = model.parameters().contains { $0.grad != nil } || values(of: model) != before
+        if touched {
+          throw Finding(
+            "\(call) threw invalidArgument only after training had started: the model's gradients or "
+              + "parameters had already changed. Check the arguments before the first micro-batch.",
+            mistake: .validatesTooLate)
         }
       }
     },

@@ -16,6 +16,7 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
   // Clipping with accumulation (exercise 4).
   case clipEachMicroBatch
   case clipAtWrongTime
+  case validatesTooLate
   // Norm clipping (exercise 1).
   case perParameterNorm
   case valueClipInsteadOfNorm
@@ -43,7 +44,7 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
     case .valueClipInsteadOfNorm, .normClipInsteadOfValue: return 12
     case .returnsClippedNorm: return 13
     case .scalesUpSmallGradients: return 14
-    case .missingEpsilon, .missingSquareRoot, .noZeroGradBeforeBackward: return nil
+    case .missingEpsilon, .missingSquareRoot, .noZeroGradBeforeBackward, .validatesTooLate: return nil
     }
   }
 
@@ -60,6 +61,7 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
     case .meanOfMicroBatchMeans: return "The mean of micro-batch means"
     case .clipEachMicroBatch: return "Clipping each micro-batch"
     case .clipAtWrongTime: return "Clipping at the wrong moment"
+    case .validatesTooLate: return "Arguments checked after training started"
     case .perParameterNorm: return "A norm per parameter instead of one global norm"
     case .valueClipInsteadOfNorm: return "Clamping values instead of scaling by the norm"
     case .normClipInsteadOfValue: return "Scaling by the norm instead of clamping values"
@@ -77,7 +79,7 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
     case .lossNotDivided, .zeroGradInsideWindow, .stepEveryMicroBatch, .noZeroGradAfterStep, .stepOffByOne,
       .partialWindowDropped, .partialWindowDividedBySteps, .meanOfMicroBatchMeans:
       return .ex3
-    case .clipEachMicroBatch, .clipAtWrongTime: return .ex4
+    case .clipEachMicroBatch, .clipAtWrongTime, .validatesTooLate: return .ex4
     case .normClipInsteadOfValue: return .ex2
     case .perParameterNorm, .valueClipInsteadOfNorm, .returnsClippedNorm, .scalesUpSmallGradients, .missingEpsilon,
       .missingSquareRoot, .noZeroGradBeforeBackward:

@@ -15,6 +15,7 @@ extension WrongImplementation {
     // Exercise 4: accumulation plus clipping.
     .clipEachMicroBatch, .clipAfterStep, .clipBeforeLastBackward, .recordsClippedNorm, .clippedLossNotDivided,
     .clippedZeroGradInsideWindow, .clippedNoZeroGradAfterStep, .clippedPartialWindowDividedBySteps,
+    .thresholdTimesSteps, .validatesMaxNormLate,
   ]
 }
 

@@ -42,6 +42,16 @@ extension WrongImplementation {
     "partialWindowDividedBySteps (exercise 4)", .partialWindowDividedBySteps,
     "every loss divided by accumulationSteps, also in a shorter last window",
     ex4: .reference(WrongAccumulationClipping.dividedBySteps), alsoNamed: [.meanOfMicroBatchMeans])
+
+  static let thresholdTimesSteps = WrongImplementation(
+    "lossNotDivided (maxNorm × accumulationSteps)", .lossNotDivided,
+    "unscaled losses, and maxNorm multiplied by accumulationSteps to make up for it",
+    ex4: .reference(WrongAccumulationClipping.thresholdTimesSteps))
+
+  static let validatesMaxNormLate = WrongImplementation(
+    "validatesTooLate", .validatesTooLate,
+    "no check of maxNorm: clipGradNorm rejects it, after a window has run",
+    ex4: .reference(WrongAccumulationClipping.validatesMaxNormLate))
 }
 
 extension AccumulationClippingCode {
@@ -269,6 +279,66 @@ enum WrongAccumulationClipping {
         let loss = try lossFunction(model(batch.inputs), batch.targets)
         // BUG: 1 / accumulationSteps, also in a shorter last window.
         let weight = 1 / Double(accumulationSteps)
+        try (loss * weight).backward()
+        windowLoss += loss.item() * weight
+      }
+      let norm = try clipGradNorm(model.parameters(), maxNorm: maxNorm)
+      optimizer.step()
+      optimizer.zeroGrad()
+      records.append(StepRecord(loss: windowLoss, gradNorm: norm))
+    }
+    return records
+  }
+}
+
+extension WrongAccumulationClipping {
+  static func thresholdTimesSteps(
+    model: any Module, optimizer: any Optimizer, microBatches: [Batch],
+    accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double, clipGradNorm: GradNormClipper
+  ) throws -> [StepRecord] {
+    try validate(accumulationSteps, maxNorm)
+    var records: [StepRecord] = []
+    optimizer.zeroGrad()
+    for start in stride(from: 0, to: microBatches.count, by: accumulationSteps) {
+      let window = microBatches[start..<min(start + accumulationSteps, microBatches.count)]
+      let windowSamples = window.reduce(0) { $0 + $1.count }
+      var windowLoss = 0.0
+      for batch in window {
+        let loss = try lossFunction(model(batch.inputs), batch.targets)
+        // BUG: the unscaled loss: the gradient becomes the sum of the means…
+        try loss.backward()
+        windowLoss += loss.item() * Double(batch.count) / Double(windowSamples)
+      }
+      // BUG: …and a threshold k times larger, so the clipped step is exactly
+      // k times the right clipped step.
+      let norm = try clipGradNorm(model.parameters(), maxNorm: maxNorm * Double(accumulationSteps))
+      optimizer.step()
+      optimizer.zeroGrad()
+      records.append(StepRecord(loss: windowLoss, gradNorm: norm / Double(accumulationSteps)))
+    }
+    return records
+  }
+
+  static func validatesMaxNormLate(
+    model: any Module, optimizer: any Optimizer, microBatches: [Batch],
+    accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double, clipGradNorm: GradNormClipper
+  ) throws -> [StepRecord] {
+    // BUG: maxNorm is not checked here; clipGradNorm throws for a negative
+    // one only after the first window's backward() has filled .grad.
+    guard accumulationSteps >= 1 else {
+      throw WorkbookError.invalidArgument(
+        function: "trainWithAccumulationAndClipping",
+        detail: "accumulationSteps must be at least 1, got \(accumulationSteps)")
+    }
+    var records: [StepRecord] = []
+    optimizer.zeroGrad()
+    for start in stride(from: 0, to: microBatches.count, by: accumulationSteps) {
+      let window = microBatches[start..<min(start + accumulationSteps, microBatches.count)]
+      let windowSamples = window.reduce(0) { $0 + $1.count }
+      var windowLoss = 0.0
+      for batch in window {
+        let loss = try lossFunction(model(batch.inputs), batch.targets)
+        let weight = Double(batch.count) / Double(windowSamples)
         try (loss * weight).backward()
         windowLoss += loss.item() * weight
       }
