@@ -142,6 +142,15 @@ private func judgeStep(_ w: Int, _ step: EventLog.Step, previous: Values, run: A
     "At optimizer step \(w + 1) (micro-batches \(window.first! + 1)–\(window.last! + 1) of \(run.batches.count))"
   let context = "[\(scenario.description)]"
   if norm(step.grads) == 0 {
+    // zeroGrad() clears to nil; gradients that are there but all 0 come
+    // from backward() on losses multiplied by 0.
+    if step.withoutGradient == 0, !step.microBatches.isEmpty {
+      throw Finding(
+        "\(where_), every gradient was there but exactly 0, so the step did not move the parameters: each loss "
+          + "was multiplied by 0 before backward(). Double(n / N) divides the integers first, and n / N is 0 "
+          + "for n < N; divide Doubles: Double(n) / Double(N). \(context)",
+        mistake: .weightFromIntegerDivision)
+    }
     throw Finding("\(where_), every gradient was zero or missing when step() ran: was backward() called before step(), and zeroGrad() only after it? \(context)")
   }
 

@@ -13,6 +13,7 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
   case partialWindowDropped
   case partialWindowDividedBySteps
   case meanOfMicroBatchMeans
+  case weightFromIntegerDivision
   // Clipping with accumulation (exercise 4).
   case clipEachMicroBatch
   case clipAtWrongTime
@@ -44,7 +45,8 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
     case .valueClipInsteadOfNorm, .normClipInsteadOfValue: return 12
     case .returnsClippedNorm: return 13
     case .scalesUpSmallGradients: return 14
-    case .missingEpsilon, .missingSquareRoot, .noZeroGradBeforeBackward, .validatesTooLate: return nil
+    case .missingEpsilon, .missingSquareRoot, .noZeroGradBeforeBackward, .validatesTooLate, .weightFromIntegerDivision:
+      return nil
     }
   }
 
@@ -59,6 +61,7 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
     case .partialWindowDropped: return "The last, shorter window is dropped"
     case .partialWindowDividedBySteps: return "The last window is divided by the full step count"
     case .meanOfMicroBatchMeans: return "The mean of micro-batch means"
+    case .weightFromIntegerDivision: return "A weight of 0 from integer division"
     case .clipEachMicroBatch: return "Clipping each micro-batch"
     case .clipAtWrongTime: return "Clipping at the wrong moment"
     case .validatesTooLate: return "Arguments checked after training started"
@@ -77,7 +80,7 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
   public var guide: Exercise {
     switch self {
     case .lossNotDivided, .zeroGradInsideWindow, .stepEveryMicroBatch, .noZeroGradAfterStep, .stepOffByOne,
-      .partialWindowDropped, .partialWindowDividedBySteps, .meanOfMicroBatchMeans:
+      .partialWindowDropped, .partialWindowDividedBySteps, .meanOfMicroBatchMeans, .weightFromIntegerDivision:
       return .ex3
     case .clipEachMicroBatch, .clipAtWrongTime, .validatesTooLate: return .ex4
     case .normClipInsteadOfValue: return .ex2

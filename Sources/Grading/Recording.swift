@@ -6,7 +6,8 @@ import Datasets
 final class EventLog {
   enum Event {
     case loss(microBatch: Int)
-    case step(params: Values, grads: Values)
+    /// `withoutGradient`: how many parameters had no `.grad` at all.
+    case step(params: Values, grads: Values, withoutGradient: Int)
   }
 
   var events: [Event] = []
@@ -17,6 +18,9 @@ final class EventLog {
     var microBatches: [Int]
     var params: Values
     var grads: Values
+    /// Parameters whose `.grad` was nil (zeroGrad() clears to nil), as
+    /// opposed to a gradient of zeros that backward() produced.
+    var withoutGradient: Int
   }
 
   /// The steps, and the micro-batches computed after the last step.
@@ -26,8 +30,8 @@ final class EventLog {
     for event in events {
       switch event {
       case let .loss(index): pending.append(index)
-      case let .step(params, grads):
-        steps.append(Step(microBatches: pending, params: params, grads: grads))
+      case let .step(params, grads, withoutGradient):
+        steps.append(Step(microBatches: pending, params: params, grads: grads, withoutGradient: withoutGradient))
         pending = []
       }
     }
@@ -50,7 +54,8 @@ final class RecordingSGD: Optimizer {
 
   func step() {
     let grads = parameters.map { $0.grad?.data ?? [Double](repeating: 0, count: $0.count) }
-    log.events.append(.step(params: parameters.map(\.data), grads: grads))
+    let withoutGradient = parameters.filter { $0.grad == nil }.count
+    log.events.append(.step(params: parameters.map(\.data), grads: grads, withoutGradient: withoutGradient))
     for (p, g) in zip(parameters, grads) {
       p.data = zip(p.data, g).map { $0 - learningRate * $1 }
     }

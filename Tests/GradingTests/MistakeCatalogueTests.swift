@@ -12,6 +12,7 @@ extension WrongImplementation {
     // Exercise 3: gradient accumulation.
     .lossNotDivided, .zeroGradInsideWindow, .stepEveryMicroBatch, .noZeroGradAfterStep, .stepOffByOne,
     .partialWindowDropped, .partialWindowDividedBySteps, .meanOfMicroBatchMeans, .meanOfWindowLosses,
+    .weightFromIntegerDivision,
     // Exercise 4: accumulation plus clipping.
     .clipEachMicroBatch, .clipAfterStep, .clipBeforeLastBackward, .recordsClippedNorm, .clippedLossNotDivided,
     .clippedZeroGradInsideWindow, .clippedNoZeroGradAfterStep, .clippedPartialWindowDividedBySteps,

@@ -47,6 +47,11 @@ extension WrongImplementation {
     "meanOfMicroBatchMeans (one backward)", .meanOfMicroBatchMeans,
     "the window's losses averaged into one tensor, one backward() per window",
     ex3: AccumulationCode(trainWithAccumulation: WrongAccumulation.meanOfWindowLosses))
+
+  static let weightFromIntegerDivision = WrongImplementation(
+    "weightFromIntegerDivision", .weightFromIntegerDivision,
+    "the weight is Double(batch.count / windowSamples), an integer division that gives 0",
+    ex3: AccumulationCode(trainWithAccumulation: WrongAccumulation.integerDivisionWeight))
 }
 
 enum WrongAccumulation {
@@ -72,6 +77,32 @@ enum WrongAccumulation {
         // BUG: the weight is used for the reported loss only; backward()
         // gets the whole micro-batch mean, so the gradients add up to a sum.
         try loss.backward()
+        windowLoss += loss.item() * weight
+      }
+      optimizer.step()
+      optimizer.zeroGrad()
+      losses.append(windowLoss)
+    }
+    return losses
+  }
+
+  static func integerDivisionWeight(
+    model: any Module, optimizer: any Optimizer, microBatches: [Batch],
+    accumulationSteps: Int, lossFunction: LossFunction
+  ) throws -> [Double] {
+    guard accumulationSteps >= 1 else { throw invalidSteps(accumulationSteps) }
+    var losses: [Double] = []
+    optimizer.zeroGrad()
+    for start in stride(from: 0, to: microBatches.count, by: accumulationSteps) {
+      let window = microBatches[start..<min(start + accumulationSteps, microBatches.count)]
+      let windowSamples = window.reduce(0) { $0 + $1.count }
+      var windowLoss = 0.0
+      for batch in window {
+        let loss = try lossFunction(model(batch.inputs), batch.targets)
+        // BUG: Int / Int first, so the weight is 0 unless the window holds
+        // one micro-batch.
+        let weight = Double(batch.count / windowSamples)
+        try (loss * weight).backward()
         windowLoss += loss.item() * weight
       }
       optimizer.step()
