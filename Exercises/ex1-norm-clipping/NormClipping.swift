@@ -71,7 +71,8 @@ public func gradNorm(_ parameters: [Tensor], normType: Double = 2) throws -> Dou
 ///
 /// - Parameters:
 ///   - parameters: the tensors whose gradients are clipped in place.
-///   - maxNorm: the largest total norm allowed; must be ≥ 0.
+///   - maxNorm: the largest total norm allowed; must be ≥ 0 (0 is valid,
+///     as in PyTorch: every gradient becomes 0).
 ///   - normType: as in `gradNorm`.
 ///   - errorIfNonfinite: throw instead of clipping when the total norm is
 ///     NaN or infinite.

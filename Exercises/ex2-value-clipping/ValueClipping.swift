@@ -36,7 +36,8 @@ public func length(_ vector: [Double]) -> Double {
 ///
 /// - Parameters:
 ///   - parameters: the tensors whose gradients are clipped.
-///   - clipValue: the largest |entry| allowed; must be ≥ 0.
+///   - clipValue: the largest |entry| allowed; must be ≥ 0 (0 is valid:
+///     every entry becomes 0, NaN stays NaN).
 /// - Throws: `WorkbookError.invalidArgument` for a negative `clipValue`.
 public func clipGradValue(_ parameters: [Tensor], clipValue: Double) throws {
   // TODO(ex2): clamp each gradient entry on its own.

@@ -131,3 +131,17 @@ func judgeClippedStep(
   }
   return (g, limit)
 }
+
+/// Runs `body`, which gives the student's code a threshold of 0. That is
+/// valid (PyTorch accepts it), so `invalidArgument` becomes a finding.
+///
+/// - Parameter effect: what a threshold of 0 does, for the message.
+func expectZeroAccepted(_ call: String, effect: String, _ body: () throws -> Void) throws {
+  do {
+    try body()
+  } catch let error as WorkbookError {
+    guard case .invalidArgument = error else { throw error }
+    throw Finding(
+      "\(call) threw invalidArgument (\(error)). 0 is a valid threshold, as in PyTorch: \(effect). Only a negative one is invalid.")
+  }
+}

@@ -164,6 +164,11 @@ enum NormClippingChecks {
         }
       }
     },
+    Check("zero-max-norm", "maxNorm 0 is valid: clipGradNorm makes every gradient 0") { code in
+      try expectZeroAccepted("clipGradNorm(maxNorm: 0)", effect: "the factor 0 / (norm + 1e-6) makes every gradient 0") {
+        try expectClip(code, .random(seed: 7, norm: 3), maxNorm: 0, situation: "maxNorm 0")
+      }
+    },
     Check("zero-gradient", "clipGradNorm on an all-zero gradient leaves zeros and returns 0") { code in
       let gradients = GradientCase.exact([[0, 0, 0], [0]])
       let returned = try code.clipGradNorm(gradients.parameters, 1, 2, false)

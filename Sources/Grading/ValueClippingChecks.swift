@@ -23,6 +23,32 @@ enum ValueClippingChecks {
     throw Finding("After clipGradValue(clipValue: \(clipValue)) (\(situation)), the gradients differ from each entry clamped to [−\(clipValue), \(clipValue)].")
   }
 
+  /// Runs compareClipping and compares everything with the answer key.
+  static func expectComparison(_ code: ValueClippingCode, _ vector: [Double], maxNorm: Double, clipValue: Double) throws {
+    let got = try code.compareClipping(vector, maxNorm, clipValue)
+    let byNorm = flat(Oracle.clipByNorm([vector], maxNorm: maxNorm))
+    let byValue = flat(Oracle.clipByValue([vector], clipValue))
+    func angle(_ a: [Double], _ b: [Double]) -> Double {
+      let lengths = norm([a]) * norm([b])
+      guard lengths > 0 else { return 0 }
+      return acos(min(1, max(-1, (a[0] * b[0] + a[1] * b[1]) / lengths))) * 180 / .pi
+    }
+    let call = "compareClipping(\(vector), maxNorm: \(maxNorm), clipValue: \(clipValue))"
+    guard got.original == vector else { throw Finding("\(call).original is \(got.original), not the input vector.") }
+    guard relativeDistance(got.byNorm, byNorm) <= 1e-12 else {
+      throw Finding("\(call).byNorm is \(got.byNorm); clipping by norm gives \(byNorm).")
+    }
+    guard relativeDistance(got.byValue, byValue) <= 1e-12 else {
+      throw Finding("\(call).byValue is \(got.byValue); clamping each entry gives \(byValue).")
+    }
+    let angles = (angle(vector, byNorm), angle(vector, byValue))
+    guard abs(got.angleByNormDegrees - angles.0) <= 1e-6, abs(got.angleByValueDegrees - angles.1) <= 1e-6 else {
+      throw Finding(
+        "\(call) reports angles \(got.angleByNormDegrees)° (by norm) and \(got.angleByValueDegrees)° (by value); "
+          + "expected \(fixed(angles.0))° and \(fixed(angles.1))°. The angle between a and b is acos(a·b / (|a| |b|)), in degrees.")
+    }
+  }
+
   static let all: [Check<ValueClippingCode>] = [
     Check("clamps-each-entry", "clipGradValue clamps every entry into [−clipValue, clipValue]") { code in
       for seed: UInt64 in [1, 2, 3, 4] {
@@ -43,6 +69,14 @@ enum ValueClippingChecks {
         throw Finding("clipGradValue(clipValue: 1) on [inf, -inf, nan, 2] gave \(after); expected [1, -1, nan, 1], as PyTorch's clamp does.")
       }
     },
+    Check("zero-clip-value", "clipValue 0 is valid: every entry becomes 0 and NaN stays NaN") { code in
+      try expectZeroAccepted("clipGradValue(clipValue: 0)", effect: "every entry becomes 0, NaN stays NaN") {
+        try expectClamp(code, .exact([[3, -0.5, .nan], [0.25]]), clipValue: 0, situation: "clipValue 0")
+      }
+      try expectZeroAccepted("compareClipping([3, 4], maxNorm: 0, clipValue: 0)", effect: "both copies become [0, 0]") {
+        try expectComparison(code, [3, 4], maxNorm: 0, clipValue: 0)
+      }
+    },
     Check("invalid-arguments", "A negative clipValue throws invalidArgument") { code in
       let gradients = GradientCase.exact([[1, 2]])
       try expectInvalidArgument("clipGradValue(clipValue: -1)") { try code.clipGradValue(gradients.parameters, -1) }
@@ -61,28 +95,7 @@ enum ValueClippingChecks {
     },
     Check("compare-2d", "compareClipping reports both clipped vectors and their angles to the original") { code in
       for (vector, maxNorm, clipValue) in [([3.0, 4.0], 1.0, 1.0), ([10, 0.5], 2, 1), ([-6, 2], 1, 0.5), ([0.3, -0.1], 1, 1)] {
-        let got = try code.compareClipping(vector, maxNorm, clipValue)
-        let byNorm = flat(Oracle.clipByNorm([vector], maxNorm: maxNorm))
-        let byValue = flat(Oracle.clipByValue([vector], clipValue))
-        func angle(_ a: [Double], _ b: [Double]) -> Double {
-          let lengths = norm([a]) * norm([b])
-          guard lengths > 0 else { return 0 }
-          return acos(min(1, max(-1, (a[0] * b[0] + a[1] * b[1]) / lengths))) * 180 / .pi
-        }
-        let call = "compareClipping(\(vector), maxNorm: \(maxNorm), clipValue: \(clipValue))"
-        guard got.original == vector else { throw Finding("\(call).original is \(got.original), not the input vector.") }
-        guard relativeDistance(got.byNorm, byNorm) <= 1e-12 else {
-          throw Finding("\(call).byNorm is \(got.byNorm); clipping by norm gives \(byNorm).")
-        }
-        guard relativeDistance(got.byValue, byValue) <= 1e-12 else {
-          throw Finding("\(call).byValue is \(got.byValue); clamping each entry gives \(byValue).")
-        }
-        let angles = (angle(vector, byNorm), angle(vector, byValue))
-        guard abs(got.angleByNormDegrees - angles.0) <= 1e-6, abs(got.angleByValueDegrees - angles.1) <= 1e-6 else {
-          throw Finding(
-            "\(call) reports angles \(got.angleByNormDegrees)° (by norm) and \(got.angleByValueDegrees)° (by value); "
-              + "expected \(fixed(angles.0))° and \(fixed(angles.1))°. The angle between a and b is acos(a·b / (|a| |b|)), in degrees.")
-        }
+        try expectComparison(code, vector, maxNorm: maxNorm, clipValue: clipValue)
       }
       try expectInvalidArgument("compareClipping([1, 2, 3])") { _ = try code.compareClipping([1, 2, 3], 1, 1) }
     },

@@ -7,8 +7,9 @@ extension WrongImplementation {
     // Exercise 1: gradient clipping by norm.
     .missingSquareRoot, .perParameterNorm, .valueClipInsteadOfNorm, .returnsClippedNorm, .scalesUpSmallGradients,
     .missingEpsilon, .noZeroGradBeforeBackward, .trainStepReportsClippedNorm, .clipAfterStepInTrainStep,
+    .rejectsZeroMaxNorm,
     // Exercise 2: gradient clipping by value.
-    .normClipInsteadOfValue, .noZeroGradBeforeValueClippedBackward, .clampAfterStep,
+    .normClipInsteadOfValue, .noZeroGradBeforeValueClippedBackward, .clampAfterStep, .rejectsZeroClipValue,
     // Exercise 3: gradient accumulation.
     .lossNotDivided, .zeroGradInsideWindow, .stepEveryMicroBatch, .noZeroGradAfterStep, .stepOffByOne,
     .partialWindowDropped, .partialWindowDividedBySteps, .meanOfMicroBatchMeans, .meanOfWindowLosses,
@@ -33,7 +34,7 @@ struct MistakeCatalogueTests {
     #expect(Set(names).count == names.count)
   }
 
-  @Test("A wrong implementation fails a check that names its mistake and points to the guide",
+  @Test("A wrong implementation fails a check that names its mistake (or says what is wrong) and points to the guide",
     arguments: WrongImplementation.catalogue)
   func diagnosed(_ wrong: WrongImplementation) throws {
     let results = Grader.grade(wrong.exercise, code: wrong.code).results
@@ -41,18 +42,25 @@ struct MistakeCatalogueTests {
     let summary = results.map { "\($0.check): \($0.status.rawValue)\($0.mistake.map { " (\($0))" } ?? "")" }
       .joined(separator: "; ")
     try #require(!failures.isEmpty, "no check of \(wrong.exercise.name) failed: \(summary)")
+    guard let expected = wrong.expected else {
+      // No name fits: the failure must say what is wrong in words.
+      let diagnosis = try #require(wrong.diagnosis, "an unnamed wrong implementation needs a diagnosis to look for")
+      #expect(
+        failures.contains { $0.mistake == nil && $0.message.contains(diagnosis) },
+        "no failing check says “\(diagnosis)”: \(failures.map(\.message))")
+      return
+    }
     let named = try #require(
-      failures.first { $0.mistake == wrong.expected },
-      "no failing check named \(wrong.expected): \(summary)")
-    let guide = try #require(named.guide, "\(named.check) names \(wrong.expected) but gives no guide reference")
-    #expect(guide == GuideReference(wrong.expected))
-    #expect(guide.file == wrong.expected.guide.guideFile)
+      failures.first { $0.mistake == expected }, "no failing check named \(expected): \(summary)")
+    let guide = try #require(named.guide, "\(named.check) names \(expected) but gives no guide reference")
+    #expect(guide == GuideReference(expected))
+    #expect(guide.file == expected.guide.guideFile)
     #expect(named.message.contains("Read \(guide)"), "the message does not send the student to the guide")
   }
 
   @Test("No check names another mistake than the one made", arguments: WrongImplementation.catalogue)
   func notMisnamed(_ wrong: WrongImplementation) {
-    let allowed = wrong.alsoNamed.union([wrong.expected])
+    let allowed = wrong.alsoNamed.union(wrong.expected.map { [$0] } ?? [])
     let misnamed = Grader.grade(wrong.exercise, code: wrong.code).results.compactMap { result in
       result.mistake.flatMap { allowed.contains($0) ? nil : "\(result.check) names \($0): \(result.message)" }
     }

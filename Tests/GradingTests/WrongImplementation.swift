@@ -9,7 +9,9 @@ import Testing
 struct WrongImplementation: CustomTestStringConvertible {
   /// The catalogue entry's name, after its mistake ("stepOffByOne").
   var name: String
-  var expected: Mistake
+  /// nil for a bug no mistake name fits: then no check may name one, and
+  /// a failing check's message must say `diagnosis`.
+  var expected: Mistake?
   var exercise: Exercise
   /// What the student wrote, in a few words.
   var description: String
@@ -18,6 +20,8 @@ struct WrongImplementation: CustomTestStringConvertible {
   /// there (dividing every loss by accumulationSteps also weighs unequal
   /// micro-batches equally). Any other name would mislead the student.
   var alsoNamed: Set<Mistake> = []
+  /// For an unnamed bug: words the failing message must contain.
+  var diagnosis: String? = nil
 
   var testDescription: String { "\(name) in \(exercise.name): \(description)" }
 }
@@ -29,27 +33,30 @@ extension WrongImplementation: @unchecked Sendable {}
 
 extension WrongImplementation {
   init(
-    _ name: String, _ expected: Mistake, _ description: String, ex1: NormClippingCode, alsoNamed: Set<Mistake> = []
+    _ name: String, _ expected: Mistake?, _ description: String, ex1: NormClippingCode, alsoNamed: Set<Mistake> = [],
+    diagnosis: String? = nil
   ) {
     self.init(
       name: name, expected: expected, exercise: .ex1, description: description, code: .reference(ex1: ex1),
-      alsoNamed: alsoNamed)
+      alsoNamed: alsoNamed, diagnosis: diagnosis)
   }
 
   init(
-    _ name: String, _ expected: Mistake, _ description: String, ex2: ValueClippingCode, alsoNamed: Set<Mistake> = []
+    _ name: String, _ expected: Mistake?, _ description: String, ex2: ValueClippingCode, alsoNamed: Set<Mistake> = [],
+    diagnosis: String? = nil
   ) {
     self.init(
       name: name, expected: expected, exercise: .ex2, description: description, code: .reference(ex2: ex2),
-      alsoNamed: alsoNamed)
+      alsoNamed: alsoNamed, diagnosis: diagnosis)
   }
 
   init(
-    _ name: String, _ expected: Mistake, _ description: String, ex3: AccumulationCode, alsoNamed: Set<Mistake> = []
+    _ name: String, _ expected: Mistake?, _ description: String, ex3: AccumulationCode, alsoNamed: Set<Mistake> = [],
+    diagnosis: String? = nil
   ) {
     self.init(
       name: name, expected: expected, exercise: .ex3, description: description, code: .reference(ex3: ex3),
-      alsoNamed: alsoNamed)
+      alsoNamed: alsoNamed, diagnosis: diagnosis)
   }
 
   init(

@@ -44,6 +44,11 @@ extension WrongImplementation {
   static let clipAfterStepInTrainStep = WrongImplementation(
     "clipAtWrongTime (exercise 1)", .clipAtWrongTime, "trainStep clips after optimizer.step()",
     ex1: Reference.code.ex1.replacing(trainStep: WrongNormClipping.trainStepClippingAfterStep))
+
+  static let rejectsZeroMaxNorm = WrongImplementation(
+    "rejects maxNorm 0", nil, "clipGradNorm throws invalidArgument for maxNorm 0, which PyTorch accepts",
+    ex1: Reference.code.ex1.replacing(clipGradNorm: WrongNormClipping.clipGradNormRejectingZero),
+    diagnosis: "0 is a valid threshold")
 }
 
 extension NormClippingCode {
@@ -201,6 +206,17 @@ enum WrongNormClipping {
       g.data = g.data.map { $0 * factor }
     }
     return total
+  }
+
+  static func clipGradNormRejectingZero(
+    _ parameters: [Tensor], maxNorm: Double, normType: Double = 2, errorIfNonfinite: Bool = false
+  ) throws -> Double {
+    // BUG: maxNorm 0 is valid (every gradient becomes 0), not an error.
+    guard maxNorm > 0 else {
+      throw WorkbookError.invalidArgument(function: "clipGradNorm", detail: "maxNorm must be > 0, got \(maxNorm)")
+    }
+    return try Reference.clipGradNorm(
+      parameters, maxNorm: maxNorm, normType: normType, errorIfNonfinite: errorIfNonfinite)
   }
 
   static func trainStepWithoutZeroGrad(

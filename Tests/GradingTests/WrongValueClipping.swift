@@ -20,6 +20,11 @@ extension WrongImplementation {
   static let clampAfterStep = WrongImplementation(
     "clipAtWrongTime (exercise 2)", .clipAtWrongTime, "trainStep clamps the gradient after optimizer.step()",
     ex2: Reference.code.ex2.replacing(trainStep: WrongValueClipping.trainStepClampingAfterStep))
+
+  static let rejectsZeroClipValue = WrongImplementation(
+    "rejects clipValue 0", nil, "clipGradValue throws invalidArgument for clipValue 0, which PyTorch accepts",
+    ex2: Reference.code.ex2.replacing(clipGradValue: WrongValueClipping.clipGradValueRejectingZero),
+    diagnosis: "0 is a valid threshold")
 }
 
 extension ValueClippingCode {
@@ -50,6 +55,14 @@ enum WrongValueClipping {
       guard let g = p.grad else { continue }
       g.data = g.data.map { $0 * factor }
     }
+  }
+
+  static func clipGradValueRejectingZero(_ parameters: [Tensor], clipValue: Double) throws {
+    // BUG: clipValue 0 is valid (every entry becomes 0), not an error.
+    guard clipValue > 0 else {
+      throw WorkbookError.invalidArgument(function: "clipGradValue", detail: "clipValue must be > 0, got \(clipValue)")
+    }
+    try Reference.clipGradValue(parameters, clipValue: clipValue)
   }
 
   static func trainStepWithoutZeroGrad(
