@@ -27,6 +27,7 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
   case missingEpsilon
   case missingSquareRoot
   case noZeroGradBeforeBackward
+  case wrongPNormRoot
 
   /// The number used in the course's list of classic mistakes, where it has one.
   public var number: Int? {
@@ -45,7 +46,7 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
     case .valueClipInsteadOfNorm, .normClipInsteadOfValue: return 12
     case .returnsClippedNorm: return 13
     case .scalesUpSmallGradients: return 14
-    case .missingEpsilon, .missingSquareRoot, .noZeroGradBeforeBackward, .validatesTooLate, .weightFromIntegerDivision:
+    case .missingEpsilon, .missingSquareRoot, .noZeroGradBeforeBackward, .validatesTooLate, .weightFromIntegerDivision, .wrongPNormRoot:
       return nil
     }
   }
@@ -73,6 +74,7 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
     case .missingEpsilon: return "The 1e-6 is missing"
     case .missingSquareRoot: return "The square root is missing"
     case .noZeroGradBeforeBackward: return "Stale gradients from the previous step"
+    case .wrongPNormRoot: return "The wrong root for a p-norm"
     }
   }
 
@@ -85,7 +87,7 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
     case .clipEachMicroBatch, .clipAtWrongTime, .validatesTooLate: return .ex4
     case .normClipInsteadOfValue: return .ex2
     case .perParameterNorm, .valueClipInsteadOfNorm, .returnsClippedNorm, .scalesUpSmallGradients, .missingEpsilon,
-      .missingSquareRoot, .noZeroGradBeforeBackward:
+      .missingSquareRoot, .noZeroGradBeforeBackward, .wrongPNormRoot:
       return .ex1
     }
   }

@@ -5,28 +5,8 @@ import Foundation
 /// Exercise 1's checks: global norm, clip_grad_norm_ and the clipped step.
 enum NormClippingChecks {
   static let seeds: [UInt64] = [1, 2, 3, 4, 5]
-
-  /// What common wrong norms give for these gradients.
-  static func wrongNorms(_ grads: Values) -> [(Mistake?, String, Double)] {
-    let perParameter = grads.map { g in g.reduce(0) { $0 + $1 * $1 }.squareRoot() }
-    let squares = flat(grads).reduce(0) { $0 + $1 * $1 }
-    return [
-      (.missingSquareRoot, "the sum of squares without its square root", squares),
-      (.perParameterNorm, "the largest single parameter's norm", perParameter.max() ?? 0),
-      (.perParameterNorm, "the sum of the per-parameter norms", perParameter.reduce(0, +)),
-      (.perParameterNorm, "the first parameter's norm only", perParameter.first ?? 0),
-      (.perParameterNorm, "the last parameter's norm only", perParameter.last ?? 0),
-    ]
-  }
-
-  static func expectNorm(_ got: Double, _ expected: Double, _ what: String, grads: Values) throws {
-    if abs(got - expected) <= 1e-12 * max(1, abs(expected)) { return }
-    for (mistake, description, value) in wrongNorms(grads)
-    where abs(value - expected) > 1e-9 * expected && abs(got - value) <= 1e-9 * max(1, abs(value)) {
-      throw Finding("\(what) returned \(got), which is \(description); the total norm is \(expected).", mistake: mistake)
-    }
-    throw Finding("\(what) returned \(got); the total norm of all gradients together is \(expected).")
-  }
+  /// The p-norms other than 2 and infinity that the checks try.
+  static let otherNormTypes: [Double] = [1, 3, 0.5]
 
   /// Runs clipGradNorm on `gradients` and compares everything with PyTorch's rule.
   static func expectClip(
@@ -39,6 +19,11 @@ enum NormClippingChecks {
     let returned = try code.clipGradNorm(gradients.parameters, maxNorm, normType, false)
     let after = try gradients.currentPresent("clipGradNorm")
     let distance = relativeDistance(after, expected)
+    if distance > 1e-12 || !sameNorm(returned, total, 1e-12),
+      let blame = blameGradNorm(code, before: before, normType: normType, maxNorm: maxNorm, after: after, returned: returned)
+    {
+      throw blame
+    }
     if distance > 1e-12 {
       // Scaling up shows only below maxNorm, and a missing 1e-6 only above
       // it: elsewhere each looks like a correct clip or like gradients left
@@ -78,20 +63,17 @@ enum NormClippingChecks {
       }
       throw Finding("After \(call), the gradients differ from PyTorch's clip_grad_norm_ by \(sci(distance)) (relative; allowed 1e-12).")
     }
-    if !(abs(returned - total) <= 1e-12 * max(1, total)) {
+    if !sameNorm(returned, total, 1e-12) {
       let clippedNorm = Oracle.totalNorm(expected, normType: normType)
       if abs(clippedNorm - total) > 1e-9 * total, abs(returned - clippedNorm) <= 1e-9 * max(1, clippedNorm) {
         throw Finding(
           "\(call) returned \(returned), the norm after clipping; return the norm before clipping, \(total).",
           mistake: .returnsClippedNorm)
       }
-      if normType == 2 {
-        for (mistake, description, value) in wrongNorms(before)
-        where abs(value - total) > 1e-9 * total && abs(returned - value) <= 1e-9 * max(1, abs(value)) {
-          throw Finding(
-            "\(call) returned \(returned), which is \(description); return the total norm before clipping, \(total).",
-            mistake: mistake)
-        }
+      if let (mistake, description) = diagnoseNorm(returned, before, normType: normType) {
+        throw Finding(
+          "\(call) returned \(returned), which is \(description); return the total norm before clipping, \(total).",
+          mistake: mistake)
       }
       throw Finding("\(call) returned \(returned); it should return the total norm before clipping, \(total).")
     }
@@ -102,28 +84,21 @@ enum NormClippingChecks {
       for seed in seeds {
         let gradients = GradientCase.random(seed: seed, norm: Double(seed) * 1.7)
         let got = try code.gradNorm(gradients.parameters, 2)
-        try expectNorm(got, Oracle.totalNorm(gradients.present), "gradNorm (seed \(seed))", grads: gradients.present)
+        try expectNorm(got, "gradNorm (seed \(seed))", grads: gradients.present)
       }
     },
     Check("infinity-norm", "gradNorm with normType .infinity is the largest |gradient entry|") { code in
       for seed in seeds {
         let gradients = GradientCase.random(seed: seed, norm: 3)
         let got = try code.gradNorm(gradients.parameters, .infinity)
-        let expected = Oracle.totalNorm(gradients.present, normType: .infinity)
-        guard abs(got - expected) <= 1e-12 * expected else {
-          let l2 = Oracle.totalNorm(gradients.present)
-          throw Finding(
-            "gradNorm(normType: .infinity) returned \(got)\(abs(got - l2) < 1e-9 * l2 ? ", the L2 norm" : ""); "
-              + "the infinity norm is the largest |entry| over all gradients, \(expected).")
-        }
+        try expectNorm(got, "gradNorm(normType: .infinity) (seed \(seed))", grads: gradients.present, normType: .infinity)
       }
     },
-    Check("p-norm", "gradNorm with normType 1 is the sum of |gradient entries|") { code in
-      let gradients = GradientCase.random(seed: 8, norm: 2)
-      let got = try code.gradNorm(gradients.parameters, 1)
-      let expected = Oracle.totalNorm(gradients.present, normType: 1)
-      guard abs(got - expected) <= 1e-12 * expected else {
-        throw Finding("gradNorm(normType: 1) returned \(got); the 1-norm is Σ|g| = \(expected).")
+    Check("p-norm", "gradNorm with normType 1, 3 or 0.5 is (Σ |g|ᵖ)^(1/p)") { code in
+      for normType in otherNormTypes {
+        let gradients = GradientCase.random(seed: 8, norm: 2)
+        let got = try code.gradNorm(gradients.parameters, normType)
+        try expectNorm(got, "gradNorm(normType: \(fixed(normType)))", grads: gradients.present, normType: normType)
       }
     },
     Check("missing-gradients", "Parameters without a gradient are skipped, and none at all gives 0") { code in
@@ -158,6 +133,11 @@ enum NormClippingChecks {
         let total = try code.clipGradNorm(gradients.parameters, case_.maxNorm, case_.normType, false)
         let after = try gradients.currentPresent("clipGradNorm")
         guard relativeDistance(after, case_.clipped) <= 1e-12, abs(total - case_.total) <= 1e-12 * case_.total else {
+          if let blame = blameGradNorm(
+            code, before: case_.grads, normType: case_.normType, maxNorm: case_.maxNorm, after: after, returned: total)
+          {
+            throw blame
+          }
           throw Finding(
             "\(call) gave \(after) and returned \(total); PyTorch's clip_grad_norm_ gives \(case_.clipped) and "
               + "returns \(case_.total).")
@@ -189,6 +169,11 @@ enum NormClippingChecks {
     Check("infinity-norm-clipping", "clipGradNorm with normType .infinity uses the largest entry") { code in
       for seed in seeds.prefix(3) {
         try expectClip(code, .random(seed: seed, norm: 20), maxNorm: 0.5, normType: .infinity, situation: "seed \(seed)")
+      }
+    },
+    Check("p-norm-clipping", "clipGradNorm with normType 1, 3 or 0.5 measures with that norm") { code in
+      for normType in otherNormTypes {
+        try expectClip(code, .random(seed: 9, norm: 20), maxNorm: 1, normType: normType, situation: "seed 9")
       }
     },
     Check("non-finite", "A NaN or infinite norm throws nonFiniteNorm when asked, and is returned otherwise") { code in

@@ -5,7 +5,7 @@ extension WrongImplementation {
   /// Every deliberately wrong implementation, by exercise.
   static let catalogue: [WrongImplementation] = [
     // Exercise 1: gradient clipping by norm.
-    .missingSquareRoot, .perParameterNorm, .valueClipInsteadOfNorm, .returnsClippedNorm, .scalesUpSmallGradients,
+    .missingSquareRoot, .wrongPNormRoot, .perParameterNorm, .valueClipInsteadOfNorm, .returnsClippedNorm, .scalesUpSmallGradients,
     .missingEpsilon, .noZeroGradBeforeBackward, .trainStepReportsClippedNorm, .clipAfterStepInTrainStep,
     .rejectsZeroMaxNorm,
     // Exercise 2: gradient clipping by value.

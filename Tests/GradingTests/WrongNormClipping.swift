@@ -9,9 +9,11 @@ import Grading
 extension WrongImplementation {
   static let missingSquareRoot = WrongImplementation(
     "missingSquareRoot", .missingSquareRoot, "gradNorm returns Σ g² for normType 2, forgetting the square root",
-    ex1: NormClippingCode(
-      gradNorm: WrongNormClipping.gradNormWithoutRoot, clipGradNorm: WrongNormClipping.clipGradNormOnNormWithoutRoot,
-      trainStep: Reference.code.ex1.trainStep))
+    ex1: .measuring(with: WrongNormClipping.gradNormWithoutRoot))
+
+  static let wrongPNormRoot = WrongImplementation(
+    "wrongPNormRoot", .wrongPNormRoot, "gradNorm raises Σ |g|ᵖ to the power p instead of 1/p",
+    ex1: .measuring(with: WrongNormClipping.gradNormRaisedToP))
 
   static let perParameterNorm = WrongImplementation(
     "perParameterNorm", .perParameterNorm, "clipGradNorm scales each parameter by its own norm",
@@ -52,6 +54,17 @@ extension WrongImplementation {
 }
 
 extension NormClippingCode {
+  /// The reference with `gradNorm` replaced, and its clipGradNorm measuring
+  /// with it, as a student's clipGradNorm calls their own gradNorm.
+  static func measuring(with gradNorm: @escaping (_ parameters: [Tensor], _ normType: Double) throws -> Double)
+    -> NormClippingCode
+  {
+    var code = Reference.code.ex1
+    code.gradNorm = gradNorm
+    code.clipGradNorm = WrongNormClipping.clipGradNorm(measuringWith: gradNorm)
+    return code
+  }
+
   /// This code with some of its functions replaced.
   func replacing(
     clipGradNorm: ((_ parameters: [Tensor], _ maxNorm: Double, _ normType: Double, _ errorIfNonfinite: Bool) throws
@@ -89,24 +102,49 @@ enum WrongNormClipping {
     return normType == 2 ? sum : pow(sum, 1 / normType)
   }
 
-  /// The reference `clipGradNorm`, on top of the student's rootless norm.
-  static func clipGradNormOnNormWithoutRoot(
-    _ parameters: [Tensor], maxNorm: Double, normType: Double = 2, errorIfNonfinite: Bool = false
-  ) throws -> Double {
-    guard maxNorm >= 0 else {
-      throw WorkbookError.invalidArgument(function: "clipGradNorm", detail: "maxNorm must be ≥ 0, got \(maxNorm)")
+  static func gradNormRaisedToP(_ parameters: [Tensor], normType: Double = 2) throws -> Double {
+    guard normType > 0 else {
+      throw WorkbookError.invalidArgument(function: "gradNorm", detail: "normType must be positive, got \(normType)")
     }
-    let total = try gradNormWithoutRoot(parameters, normType: normType)
-    if errorIfNonfinite && !total.isFinite {
-      throw WorkbookError.nonFiniteNorm(function: "clipGradNorm", norm: total)
+    let gradients = parameters.compactMap(\.grad)
+    if normType == .infinity {
+      var largest = 0.0
+      for g in gradients {
+        for v in g.data {
+          if v.isNaN { return .nan }
+          largest = max(largest, abs(v))
+        }
+      }
+      return largest
     }
-    let ratio = maxNorm / (total + 1e-6)
-    let factor = ratio.isNaN ? ratio : min(1, ratio)
-    for p in parameters {
-      guard let g = p.grad else { continue }
-      g.data = g.data.map { $0 * factor }
+    var sum = 0.0
+    for g in gradients {
+      for v in g.data { sum += normType == 2 ? v * v : pow(abs(v), normType) }
     }
-    return total
+    // BUG: the power p again instead of the root 1/p (the same for p = 1).
+    return normType == 2 ? sum.squareRoot() : pow(sum, normType)
+  }
+
+  /// The reference `clipGradNorm`, measuring with the student's `gradNorm`.
+  static func clipGradNorm(measuringWith gradNorm: @escaping (_ parameters: [Tensor], _ normType: Double) throws -> Double)
+    -> (_ parameters: [Tensor], _ maxNorm: Double, _ normType: Double, _ errorIfNonfinite: Bool) throws -> Double
+  {
+    { parameters, maxNorm, normType, errorIfNonfinite in
+      guard maxNorm >= 0 else {
+        throw WorkbookError.invalidArgument(function: "clipGradNorm", detail: "maxNorm must be ≥ 0, got \(maxNorm)")
+      }
+      let total = try gradNorm(parameters, normType)
+      if errorIfNonfinite && !total.isFinite {
+        throw WorkbookError.nonFiniteNorm(function: "clipGradNorm", norm: total)
+      }
+      let ratio = maxNorm / (total + 1e-6)
+      let factor = ratio.isNaN ? ratio : min(1, ratio)
+      for p in parameters {
+        guard let g = p.grad else { continue }
+        g.data = g.data.map { $0 * factor }
+      }
+      return total
+    }
   }
 
   static func clipGradNormPerParameter(
