@@ -96,7 +96,9 @@ public func gradNorm(_ parameters: [Tensor], normType: Double = 2) throws -> Dou
 ///     as in PyTorch: every gradient becomes 0).
 ///   - normType: as in `gradNorm`.
 ///   - errorIfNonfinite: throw instead of clipping when the total norm is
-///     NaN or infinite.
+///     NaN or infinite, leaving every gradient as it was. When false, the
+///     gradients are scaled as usual: a NaN norm gives a NaN factor, so
+///     every entry becomes NaN, as in PyTorch.
 /// - Returns: the total norm *before* clipping, the number worth logging.
 /// - Throws: `WorkbookError.invalidArgument` for a negative `maxNorm` or a
 ///   bad `normType`; `WorkbookError.nonFiniteNorm` when asked to.

@@ -28,6 +28,7 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
   case missingSquareRoot
   case noZeroGradBeforeBackward
   case wrongPNormRoot
+  case nanLostInMinMax
 
   /// The number used in the course's list of classic mistakes, where it has one.
   public var number: Int? {
@@ -46,7 +47,8 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
     case .valueClipInsteadOfNorm, .normClipInsteadOfValue: return 12
     case .returnsClippedNorm: return 13
     case .scalesUpSmallGradients: return 14
-    case .missingEpsilon, .missingSquareRoot, .noZeroGradBeforeBackward, .validatesTooLate, .weightFromIntegerDivision, .wrongPNormRoot:
+    case .missingEpsilon, .missingSquareRoot, .noZeroGradBeforeBackward, .validatesTooLate, .weightFromIntegerDivision, .wrongPNormRoot,
+      .nanLostInMinMax:
       return nil
     }
   }
@@ -75,6 +77,7 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
     case .missingSquareRoot: return "The square root is missing"
     case .noZeroGradBeforeBackward: return "Stale gradients from the previous step"
     case .wrongPNormRoot: return "The wrong root for a p-norm"
+    case .nanLostInMinMax: return "A NaN lost in Swift's max or min"
     }
   }
 
@@ -87,7 +90,7 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
     case .clipEachMicroBatch, .clipAtWrongTime, .validatesTooLate: return .ex4
     case .normClipInsteadOfValue: return .ex2
     case .perParameterNorm, .valueClipInsteadOfNorm, .returnsClippedNorm, .scalesUpSmallGradients, .missingEpsilon,
-      .missingSquareRoot, .noZeroGradBeforeBackward, .wrongPNormRoot:
+      .missingSquareRoot, .noZeroGradBeforeBackward, .wrongPNormRoot, .nanLostInMinMax:
       return .ex1
     }
   }

@@ -7,6 +7,35 @@ enum NormClippingChecks {
   static let seeds: [UInt64] = [1, 2, 3, 4, 5]
   /// The p-norms other than 2 and infinity that the checks try.
   static let otherNormTypes: [Double] = [1, 3, 0.5]
+  static let allNormTypes: [Double] = [2, .infinity] + otherNormTypes
+  /// Gradients with a NaN or an infinity, in the first and a middle place:
+  /// Swift's max(x, .nan) keeps x, so a NaN that is not last can vanish.
+  static let nonFiniteGradients: [Values] = [[[1, .nan], [2]], [[.nan, 3], [-2]], [[1, .infinity], [2]], [[-.infinity, 3], [-2]]]
+
+  /// clipGradNorm(errorIfNonfinite: true) on non-finite `grads` must throw
+  /// nonFiniteNorm before it changes any gradient, as PyTorch does.
+  static func expectNonFiniteThrows(_ code: NormClippingCode, _ grads: Values, normType: Double) throws {
+    let gradients = GradientCase.exact(grads)
+    let call = "clipGradNorm(\(grads), maxNorm: 1, normType: \(fixed(normType)), errorIfNonfinite: true)"
+    do {
+      let returned = try code.clipGradNorm(gradients.parameters, 1, normType, true)
+      let after = try gradients.currentPresent("clipGradNorm")
+      if let blame = blameGradNorm(code, before: grads, normType: normType, maxNorm: 1, after: after, returned: returned) {
+        throw blame
+      }
+      throw Finding("\(call) returned \(returned); it should throw WorkbookError.nonFiniteNorm.")
+    } catch WorkbookError.nonFiniteNorm {
+    } catch let error as WorkbookError {
+      if case .notImplemented = error { throw error }
+      throw Finding("\(call) threw \(error), not nonFiniteNorm.")
+    }
+    let after = try gradients.currentPresent("clipGradNorm")
+    guard relativeDistance(after, grads) == 0 else {
+      throw Finding(
+        "\(call) threw nonFiniteNorm, but after changing the gradients to \(after). PyTorch throws before it "
+          + "clips, so the gradients stay as they were.")
+    }
+  }
 
   /// Runs clipGradNorm on `gradients` and compares everything with PyTorch's rule.
   static func expectClip(
@@ -41,6 +70,12 @@ enum NormClippingChecks {
       if total > maxNorm {
         signatures.append(
           (.missingEpsilon, "the factor was maxNorm / norm, without the + 1e-6 PyTorch adds", scale(before, maxNorm / total)))
+      }
+      if total.isNaN {
+        signatures.append(
+          (.nanLostInMinMax,
+            "the NaN norm gave the factor 1 (Swift's min(1, .nan) is 1); PyTorch keeps the NaN factor, so every entry becomes NaN",
+            before))
       }
       signatures += [
         (nil, "the gradients were left as they were", before),
@@ -176,21 +211,23 @@ enum NormClippingChecks {
         try expectClip(code, .random(seed: 9, norm: 20), maxNorm: 1, normType: normType, situation: "seed 9")
       }
     },
-    Check("non-finite", "A NaN or infinite norm throws nonFiniteNorm when asked, and is returned otherwise") { code in
-      for bad in [Double.nan, .infinity] {
-        let gradients = GradientCase.exact([[1, bad], [2]])
-        do {
-          _ = try code.clipGradNorm(gradients.parameters, 1, 2, true)
-          throw Finding("clipGradNorm(errorIfNonfinite: true) on a gradient containing \(bad) returned normally; it should throw WorkbookError.nonFiniteNorm.")
-        } catch WorkbookError.nonFiniteNorm {
-        } catch let error as WorkbookError {
-          if case .notImplemented = error { throw error }
-          throw Finding("clipGradNorm(errorIfNonfinite: true) on a gradient containing \(bad) threw \(error), not nonFiniteNorm.")
+    Check("non-finite-norm", "A NaN entry makes gradNorm NaN, an infinite one infinite, for every normType") { code in
+      for normType in allNormTypes {
+        for grads in nonFiniteGradients {
+          let gradients = GradientCase.exact(grads)
+          let got = try code.gradNorm(gradients.parameters, normType)
+          try expectNorm(got, "gradNorm(\(grads), normType: \(fixed(normType)))", grads: grads, normType: normType)
         }
-        let quiet = GradientCase.exact([[1, bad], [2]])
-        let returned = try code.clipGradNorm(quiet.parameters, 1, 2, false)
-        guard !returned.isFinite else {
-          throw Finding("clipGradNorm(errorIfNonfinite: false) on a gradient containing \(bad) returned \(returned); it should return the non-finite norm so the caller can see it.")
+      }
+    },
+    Check(
+      "non-finite", "A non-finite norm throws nonFiniteNorm when asked, before clipping; otherwise it clips as PyTorch does"
+    ) { code in
+      for normType in allNormTypes {
+        for grads in nonFiniteGradients {
+          try expectNonFiniteThrows(code, grads, normType: normType)
+          try expectClip(
+            code, .exact(grads), maxNorm: 1, normType: normType, situation: "\(grads), errorIfNonfinite: false")
         }
       }
     },

@@ -26,6 +26,11 @@ extension NormClippingChecks {
   static func wrongNorms(_ grads: Values, normType: Double) -> [(Mistake?, String, Double)] {
     let all = flat(grads)
     var signatures: [(Mistake?, String, Double)] = []
+    if all.contains(where: \.isNaN) {
+      signatures.append(
+        (.nanLostInMinMax, "the norm without the NaN entries (Swift's max(x, .nan) is x)",
+          Oracle.totalNorm([all.filter { !$0.isNaN }], normType: normType)))
+    }
     if normType == 2 {
       let perParameter = grads.map { g in g.reduce(0) { $0 + $1 * $1 }.squareRoot() }
       signatures += [

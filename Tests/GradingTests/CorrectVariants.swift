@@ -24,6 +24,12 @@ struct CorrectVariant: CustomTestStringConvertible {
       code: .reference(
         ex1: Reference.code.ex1.replacing(gradNorm: CorrectNormClipping.gradNorm, clipGradNorm: CorrectNormClipping.clipGradNorm))),
     CorrectVariant(
+      name: "NaN kept by hand", exercise: .ex1,
+      description: "a hand-written max and factor test that keep NaN, and the p-th root as exp(log(Σ) / p)",
+      code: .reference(
+        ex1: Reference.code.ex1.replacing(
+          gradNorm: CorrectNormClipping.gradNormKeepingNaN, clipGradNorm: CorrectNormClipping.clipGradNormKeepingNaN))),
+    CorrectVariant(
       name: "if-else clamping", exercise: .ex2, description: "clamps with if/else in an in-place loop",
       code: .reference(ex2: Reference.code.ex2.replacing(clipGradValue: CorrectValueClipping.clipGradValue))),
     CorrectVariant(
@@ -111,6 +117,40 @@ enum CorrectNormClipping {
       guard let g = p.grad else { continue }
       for i in g.data.indices { g.data[i] *= factor }
     }
+    return total
+  }
+}
+
+extension CorrectNormClipping {
+  static func gradNormKeepingNaN(_ parameters: [Tensor], normType: Double = 2) throws -> Double {
+    guard normType > 0 else {
+      throw WorkbookError.invalidArgument(function: "gradNorm", detail: "normType must be positive, got \(normType)")
+    }
+    let entries = parameters.flatMap { $0.grad?.data ?? [] }.map(abs)
+    if normType == .infinity {
+      var largest = 0.0
+      // Once largest is NaN every comparison is false, so it stays NaN.
+      for v in entries where v.isNaN || v > largest { largest = v }
+      return largest
+    }
+    let sum = entries.reduce(0) { $0 + pow($1, normType) }
+    return exp(log(sum) / normType)
+  }
+
+  static func clipGradNormKeepingNaN(
+    _ parameters: [Tensor], maxNorm: Double, normType: Double = 2, errorIfNonfinite: Bool = false
+  ) throws -> Double {
+    guard maxNorm >= 0 else {
+      throw WorkbookError.invalidArgument(function: "clipGradNorm", detail: "maxNorm must be ≥ 0, got \(maxNorm)")
+    }
+    let total = try gradNormKeepingNaN(parameters, normType: normType)
+    if errorIfNonfinite && (total.isNaN || total.isInfinite) {
+      throw WorkbookError.nonFiniteNorm(function: "clipGradNorm", norm: total)
+    }
+    let ratio = maxNorm / (total + 1e-6)
+    // NaN >= 1 is false, so a NaN ratio is kept as the factor.
+    let factor = ratio >= 1 ? 1 : ratio
+    for g in parameters.compactMap(\.grad) { g.data = g.data.map { $0 * factor } }
     return total
   }
 }

@@ -5,7 +5,7 @@ extension WrongImplementation {
   /// Every deliberately wrong implementation, by exercise.
   static let catalogue: [WrongImplementation] = [
     // Exercise 1: gradient clipping by norm.
-    .missingSquareRoot, .wrongPNormRoot, .perParameterNorm, .valueClipInsteadOfNorm, .returnsClippedNorm, .scalesUpSmallGradients,
+    .missingSquareRoot, .wrongPNormRoot, .nanLostInMax, .nanLostInMin, .perParameterNorm, .valueClipInsteadOfNorm, .returnsClippedNorm, .scalesUpSmallGradients,
     .missingEpsilon, .noZeroGradBeforeBackward, .trainStepReportsClippedNorm, .clipAfterStepInTrainStep,
     .rejectsZeroMaxNorm,
     // Exercise 2: gradient clipping by value.
@@ -26,6 +26,11 @@ struct MistakeCatalogueTests {
   @Test("Every mistake the graders know has a wrong implementation in the catalogue", arguments: Mistake.allCases)
   func catalogued(_ mistake: Mistake) {
     #expect(WrongImplementation.catalogue.contains { $0.expected == mistake })
+  }
+
+  @Test("Every mistake's heading is in its guide", arguments: Mistake.allCases)
+  func headingInGuide(_ mistake: Mistake) {
+    #expect(GuideReference(mistake).line != nil, "no “\(mistake.heading)” heading in \(mistake.guide.guideFile)")
   }
 
   @Test("Catalogue entries have distinct names")

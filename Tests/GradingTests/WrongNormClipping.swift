@@ -15,6 +15,14 @@ extension WrongImplementation {
     "wrongPNormRoot", .wrongPNormRoot, "gradNorm raises Σ |g|ᵖ to the power p instead of 1/p",
     ex1: .measuring(with: WrongNormClipping.gradNormRaisedToP))
 
+  static let nanLostInMax = WrongImplementation(
+    "nanLostInMinMax (max)", .nanLostInMinMax, "gradNorm's infinity norm takes Swift's max, which drops a NaN",
+    ex1: .measuring(with: WrongNormClipping.gradNormDroppingNaN))
+
+  static let nanLostInMin = WrongImplementation(
+    "nanLostInMinMax (min)", .nanLostInMinMax, "clipGradNorm's factor is min(1, ratio), which turns a NaN ratio into 1",
+    ex1: Reference.code.ex1.replacing(clipGradNorm: WrongNormClipping.clipGradNormWithNaNFactorOne))
+
   static let perParameterNorm = WrongImplementation(
     "perParameterNorm", .perParameterNorm, "clipGradNorm scales each parameter by its own norm",
     ex1: Reference.code.ex1.replacing(clipGradNorm: WrongNormClipping.clipGradNormPerParameter))
@@ -123,6 +131,45 @@ enum WrongNormClipping {
     }
     // BUG: the power p again instead of the root 1/p (the same for p = 1).
     return normType == 2 ? sum.squareRoot() : pow(sum, normType)
+  }
+
+  static func gradNormDroppingNaN(_ parameters: [Tensor], normType: Double = 2) throws -> Double {
+    guard normType > 0 else {
+      throw WorkbookError.invalidArgument(function: "gradNorm", detail: "normType must be positive, got \(normType)")
+    }
+    let gradients = parameters.compactMap(\.grad)
+    if normType == .infinity {
+      var largest = 0.0
+      for g in gradients {
+        // BUG: no NaN test; max(largest, .nan) is largest, so NaN vanishes.
+        for v in g.data { largest = max(largest, abs(v)) }
+      }
+      return largest
+    }
+    var sum = 0.0
+    for g in gradients {
+      for v in g.data { sum += normType == 2 ? v * v : pow(abs(v), normType) }
+    }
+    return normType == 2 ? sum.squareRoot() : pow(sum, 1 / normType)
+  }
+
+  static func clipGradNormWithNaNFactorOne(
+    _ parameters: [Tensor], maxNorm: Double, normType: Double = 2, errorIfNonfinite: Bool = false
+  ) throws -> Double {
+    guard maxNorm >= 0 else {
+      throw WorkbookError.invalidArgument(function: "clipGradNorm", detail: "maxNorm must be ≥ 0, got \(maxNorm)")
+    }
+    let total = try Reference.gradNorm(parameters, normType: normType)
+    if errorIfNonfinite && !total.isFinite {
+      throw WorkbookError.nonFiniteNorm(function: "clipGradNorm", norm: total)
+    }
+    // BUG: min(1, .nan) is 1, so a NaN norm leaves the gradients as they were.
+    let factor = min(1, maxNorm / (total + 1e-6))
+    for p in parameters {
+      guard let g = p.grad else { continue }
+      g.data = g.data.map { $0 * factor }
+    }
+    return total
   }
 
   /// The reference `clipGradNorm`, measuring with the student's `gradNorm`.
