@@ -6,6 +6,8 @@ struct GradientCase {
   var parameters: [Tensor]
   /// The gradients as planted; `nil` for a parameter left without one.
   var grads: [[Double]?]
+  /// The parameters' values, which clipping must leave alone.
+  var initialData: Values
 
   /// A few parameters of different shapes whose total L2 gradient norm is
   /// `norm` exactly (up to rounding); `withoutGrad` adds one with no gradient.
@@ -25,18 +27,18 @@ struct GradientCase {
       parameters.insert(Tensor.randn([2, 2], rng: &rng, requiresGrad: true), at: 1)
       grads.insert(nil, at: 1)
     }
-    return GradientCase(parameters: parameters, grads: grads)
+    return GradientCase(parameters: parameters, grads: grads, initialData: parameters.map(\.data))
   }
 
-  /// Parameters with exactly these gradients.
+  /// Parameters with exactly these gradients (and values that are not 0,
+  /// so changing them shows).
   static func exact(_ grads: [[Double]?]) -> GradientCase {
-    GradientCase(
-      parameters: grads.map { g in
-        let p = Tensor.zeros([g?.count ?? 2], requiresGrad: true)
-        if let g { p.grad = Tensor(g) }
-        return p
-      },
-      grads: grads)
+    let parameters = grads.map { g in
+      let p = Tensor((0..<(g?.count ?? 2)).map { 0.5 + Double($0) }, requiresGrad: true)
+      if let g { p.grad = Tensor(g) }
+      return p
+    }
+    return GradientCase(parameters: parameters, grads: grads, initialData: parameters.map(\.data))
   }
 
   /// The planted gradients that exist, in order.
@@ -45,10 +47,19 @@ struct GradientCase {
   /// The gradients now, after the student's code ran (nil stays nil).
   var current: [[Double]?] { parameters.map { $0.grad?.data } }
 
-  /// Checks parameters without a gradient kept none, and returns the rest.
+  /// Checks parameters without a gradient kept none and the parameters'
+  /// values are untouched, and returns the gradients there are.
   func currentPresent(_ function: String) throws -> Values {
     for (p, g) in zip(parameters, grads) where g == nil && p.grad != nil {
       throw Finding("\(function) gave a gradient to a parameter that had none; skip parameters whose grad is nil.")
+    }
+    if zip(parameters, initialData).contains(where: { $0.data != $1 }) {
+      let gradsKept = relativeDistance(parameters.compactMap { $0.grad?.data }, present) == 0
+      throw Finding(
+        "\(function) changed the parameters' values (.data)"
+          + (gradsKept ? " and left their gradients (.grad) as they were" : "")
+          + ". Clipping changes only the gradients; only optimizer.step() moves the parameters.",
+        mistake: gradsKept ? .clipsWeightsNotGradients : nil)
     }
     return parameters.compactMap { $0.grad?.data }
   }

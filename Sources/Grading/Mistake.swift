@@ -29,6 +29,7 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
   case noZeroGradBeforeBackward
   case wrongPNormRoot
   case nanLostInMinMax
+  case clipsWeightsNotGradients
 
   /// The number used in the course's list of classic mistakes, where it has one.
   public var number: Int? {
@@ -48,7 +49,7 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
     case .returnsClippedNorm: return 13
     case .scalesUpSmallGradients: return 14
     case .missingEpsilon, .missingSquareRoot, .noZeroGradBeforeBackward, .validatesTooLate, .weightFromIntegerDivision, .wrongPNormRoot,
-      .nanLostInMinMax:
+      .nanLostInMinMax, .clipsWeightsNotGradients:
       return nil
     }
   }
@@ -78,6 +79,7 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
     case .noZeroGradBeforeBackward: return "Stale gradients from the previous step"
     case .wrongPNormRoot: return "The wrong root for a p-norm"
     case .nanLostInMinMax: return "A NaN lost in Swift's max or min"
+    case .clipsWeightsNotGradients: return "Clipping the weights instead of the gradients"
     }
   }
 
@@ -90,7 +92,7 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
     case .clipEachMicroBatch, .clipAtWrongTime, .validatesTooLate: return .ex4
     case .normClipInsteadOfValue: return .ex2
     case .perParameterNorm, .valueClipInsteadOfNorm, .returnsClippedNorm, .scalesUpSmallGradients, .missingEpsilon,
-      .missingSquareRoot, .noZeroGradBeforeBackward, .wrongPNormRoot, .nanLostInMinMax:
+      .missingSquareRoot, .noZeroGradBeforeBackward, .wrongPNormRoot, .nanLostInMinMax, .clipsWeightsNotGradients:
       return .ex1
     }
   }

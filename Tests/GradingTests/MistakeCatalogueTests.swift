@@ -5,7 +5,8 @@ extension WrongImplementation {
   /// Every deliberately wrong implementation, by exercise.
   static let catalogue: [WrongImplementation] = [
     // Exercise 1: gradient clipping by norm.
-    .missingSquareRoot, .wrongPNormRoot, .nanLostInMax, .nanLostInMin, .perParameterNorm, .valueClipInsteadOfNorm, .returnsClippedNorm, .scalesUpSmallGradients,
+    .missingSquareRoot, .wrongPNormRoot, .nanLostInMax, .nanLostInMin, .clipsWeightsNotGradients,
+    .perParameterNorm, .valueClipInsteadOfNorm, .returnsClippedNorm, .scalesUpSmallGradients,
     .missingEpsilon, .noZeroGradBeforeBackward, .trainStepReportsClippedNorm, .clipAfterStepInTrainStep,
     .rejectsZeroMaxNorm,
     // Exercise 2: gradient clipping by value.

@@ -23,6 +23,10 @@ extension WrongImplementation {
     "nanLostInMinMax (min)", .nanLostInMinMax, "clipGradNorm's factor is min(1, ratio), which turns a NaN ratio into 1",
     ex1: Reference.code.ex1.replacing(clipGradNorm: WrongNormClipping.clipGradNormWithNaNFactorOne))
 
+  static let clipsWeightsNotGradients = WrongImplementation(
+    "clipsWeightsNotGradients", .clipsWeightsNotGradients, "clipGradNorm multiplies p.data, not p.grad, by the factor",
+    ex1: Reference.code.ex1.replacing(clipGradNorm: WrongNormClipping.clipGradNormScalingWeights))
+
   static let perParameterNorm = WrongImplementation(
     "perParameterNorm", .perParameterNorm, "clipGradNorm scales each parameter by its own norm",
     ex1: Reference.code.ex1.replacing(clipGradNorm: WrongNormClipping.clipGradNormPerParameter))
@@ -151,6 +155,25 @@ enum WrongNormClipping {
       for v in g.data { sum += normType == 2 ? v * v : pow(abs(v), normType) }
     }
     return normType == 2 ? sum.squareRoot() : pow(sum, 1 / normType)
+  }
+
+  static func clipGradNormScalingWeights(
+    _ parameters: [Tensor], maxNorm: Double, normType: Double = 2, errorIfNonfinite: Bool = false
+  ) throws -> Double {
+    guard maxNorm >= 0 else {
+      throw WorkbookError.invalidArgument(function: "clipGradNorm", detail: "maxNorm must be ≥ 0, got \(maxNorm)")
+    }
+    let total = try Reference.gradNorm(parameters, normType: normType)
+    if errorIfNonfinite && !total.isFinite {
+      throw WorkbookError.nonFiniteNorm(function: "clipGradNorm", norm: total)
+    }
+    let ratio = maxNorm / (total + 1e-6)
+    let factor = ratio.isNaN ? ratio : min(1, ratio)
+    for p in parameters where p.grad != nil {
+      // BUG: the parameter's values are scaled, and its gradient is not.
+      p.data = p.data.map { $0 * factor }
+    }
+    return total
   }
 
   static func clipGradNormWithNaNFactorOne(
