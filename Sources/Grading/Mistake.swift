@@ -30,6 +30,8 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
   case wrongPNormRoot
   case nanLostInMinMax
   case clipsWeightsNotGradients
+  // Value clipping (exercise 2).
+  case cosineNotClamped
 
   /// The number used in the course's list of classic mistakes, where it has one.
   public var number: Int? {
@@ -49,7 +51,7 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
     case .returnsClippedNorm: return 13
     case .scalesUpSmallGradients: return 14
     case .missingEpsilon, .missingSquareRoot, .noZeroGradBeforeBackward, .validatesTooLate, .weightFromIntegerDivision, .wrongPNormRoot,
-      .nanLostInMinMax, .clipsWeightsNotGradients:
+      .nanLostInMinMax, .clipsWeightsNotGradients, .cosineNotClamped:
       return nil
     }
   }
@@ -80,6 +82,7 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
     case .wrongPNormRoot: return "The wrong root for a p-norm"
     case .nanLostInMinMax: return "A NaN lost in Swift's max or min"
     case .clipsWeightsNotGradients: return "Clipping the weights instead of the gradients"
+    case .cosineNotClamped: return "The cosine is not clamped before acos"
     }
   }
 
@@ -90,7 +93,7 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
       .partialWindowDropped, .partialWindowDividedBySteps, .meanOfMicroBatchMeans, .weightFromIntegerDivision:
       return .ex3
     case .clipEachMicroBatch, .clipAtWrongTime, .validatesTooLate: return .ex4
-    case .normClipInsteadOfValue: return .ex2
+    case .normClipInsteadOfValue, .cosineNotClamped: return .ex2
     case .perParameterNorm, .valueClipInsteadOfNorm, .returnsClippedNorm, .scalesUpSmallGradients, .missingEpsilon,
       .missingSquareRoot, .noZeroGradBeforeBackward, .wrongPNormRoot, .nanLostInMinMax, .clipsWeightsNotGradients:
       return .ex1

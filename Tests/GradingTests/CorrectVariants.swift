@@ -33,6 +33,10 @@ struct CorrectVariant: CustomTestStringConvertible {
       name: "if-else clamping", exercise: .ex2, description: "clamps with if/else in an in-place loop",
       code: .reference(ex2: Reference.code.ex2.replacing(clipGradValue: CorrectValueClipping.clipGradValue))),
     CorrectVariant(
+      name: "angle by atan2", exercise: .ex2,
+      description: "the angle as atan2(|a × b|, a · b), which needs no clamping",
+      code: .reference(ex2: Reference.code.ex2.replacing(compareClipping: CorrectValueClipping.compareClippingByAtan2))),
+    CorrectVariant(
       name: "one backward per window", exercise: .ex3,
       description: "sums the window's weighted losses into one tensor and calls backward() once",
       code: .reference(ex3: AccumulationCode(trainWithAccumulation: CorrectAccumulation.oneBackwardPerWindow))),
@@ -171,6 +175,27 @@ enum CorrectValueClipping {
         }
       }
     }
+  }
+}
+
+extension CorrectValueClipping {
+  static func compareClippingByAtan2(_ vector: [Double], maxNorm: Double, clipValue: Double) throws -> ClipComparison {
+    guard vector.count == 2, maxNorm >= 0, clipValue >= 0 else {
+      throw WorkbookError.invalidArgument(
+        function: "compareClipping", detail: "a 2-entry vector and thresholds ≥ 0, got \(vector), \(maxNorm), \(clipValue)")
+    }
+    let length = (vector[0] * vector[0] + vector[1] * vector[1]).squareRoot()
+    let byNorm = vector.map { $0 * min(1, maxNorm / (length + 1e-6)) }
+    var byValue = vector
+    for i in byValue.indices where abs(byValue[i]) > clipValue { byValue[i] = byValue[i] < 0 ? -clipValue : clipValue }
+    // atan2 of the cross and the dot product is the angle with no acos:
+    // no cosine to clamp, and 0 for a zero vector.
+    func angle(_ a: [Double], _ b: [Double]) -> Double {
+      atan2(abs(a[0] * b[1] - a[1] * b[0]), a[0] * b[0] + a[1] * b[1]) * 180 / .pi
+    }
+    return ClipComparison(
+      original: vector, byNorm: byNorm, byValue: byValue,
+      angleByNormDegrees: angle(vector, byNorm), angleByValueDegrees: angle(vector, byValue))
   }
 }
 

@@ -10,7 +10,8 @@ extension WrongImplementation {
     .missingEpsilon, .noZeroGradBeforeBackward, .trainStepReportsClippedNorm, .clipAfterStepInTrainStep,
     .rejectsZeroMaxNorm,
     // Exercise 2: gradient clipping by value.
-    .normClipInsteadOfValue, .noZeroGradBeforeValueClippedBackward, .clampAfterStep, .rejectsZeroClipValue,
+    .normClipInsteadOfValue, .noZeroGradBeforeValueClippedBackward, .clampAfterStep, .cosineNotClamped,
+    .rejectsZeroClipValue,
     // Exercise 3: gradient accumulation.
     .lossNotDivided, .zeroGradInsideWindow, .stepEveryMicroBatch, .noZeroGradAfterStep, .stepOffByOne,
     .partialWindowDropped, .partialWindowDividedBySteps, .meanOfMicroBatchMeans, .meanOfWindowLosses,

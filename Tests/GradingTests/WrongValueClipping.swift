@@ -21,6 +21,10 @@ extension WrongImplementation {
     "clipAtWrongTime (exercise 2)", .clipAtWrongTime, "trainStep clamps the gradient after optimizer.step()",
     ex2: Reference.code.ex2.replacing(trainStep: WrongValueClipping.trainStepClampingAfterStep))
 
+  static let cosineNotClamped = WrongImplementation(
+    "cosineNotClamped", .cosineNotClamped, "compareClipping takes acos of the cosine without clamping it into [−1, 1]",
+    ex2: Reference.code.ex2.replacing(compareClipping: WrongValueClipping.compareClippingWithoutClamp))
+
   static let rejectsZeroClipValue = WrongImplementation(
     "rejects clipValue 0", nil, "clipGradValue throws invalidArgument for clipValue 0, which PyTorch accepts",
     ex2: Reference.code.ex2.replacing(clipGradValue: WrongValueClipping.clipGradValueRejectingZero),
@@ -31,11 +35,13 @@ extension ValueClippingCode {
   /// This code with some of its functions replaced.
   func replacing(
     clipGradValue: (([Tensor], Double) throws -> Void)? = nil,
-    trainStep: ((any Module, any Optimizer, Batch, LossFunction, Double) throws -> Double)? = nil
+    trainStep: ((any Module, any Optimizer, Batch, LossFunction, Double) throws -> Double)? = nil,
+    compareClipping: (([Double], Double, Double) throws -> ClipComparison)? = nil
   ) -> ValueClippingCode {
     var code = self
     if let clipGradValue { code.clipGradValue = clipGradValue }
     if let trainStep { code.trainStep = trainStep }
+    if let compareClipping { code.compareClipping = compareClipping }
     return code
   }
 }
@@ -87,5 +93,34 @@ enum WrongValueClipping {
     // BUG: the step has already used the unclamped gradient.
     try Reference.clipGradValue(model.parameters(), clipValue: clipValue)
     return loss.item()
+  }
+
+  /// The exercise's worked example, `length`.
+  static func length(_ vector: [Double]) -> Double {
+    vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
+  }
+
+  static func compareClippingWithoutClamp(_ vector: [Double], maxNorm: Double, clipValue: Double) throws
+    -> ClipComparison
+  {
+    guard vector.count == 2 else {
+      throw WorkbookError.invalidArgument(function: "compareClipping", detail: "the vector must have 2 entries, got \(vector.count)")
+    }
+    guard maxNorm >= 0, clipValue >= 0 else {
+      throw WorkbookError.invalidArgument(
+        function: "compareClipping", detail: "thresholds must be ≥ 0, got maxNorm \(maxNorm) and clipValue \(clipValue)")
+    }
+    let factor = min(1, maxNorm / (length(vector) + 1e-6))
+    let byNorm = vector.map { $0 * factor }
+    let byValue = vector.map { min(max($0, -clipValue), clipValue) }
+    func angle(_ a: [Double], _ b: [Double]) -> Double {
+      let lengths = length(a) * length(b)
+      guard lengths > 0 else { return 0 }
+      // BUG: a cosine rounded to 1.0000000000000002 makes acos NaN.
+      return acos((a[0] * b[0] + a[1] * b[1]) / lengths) * 180 / Double.pi
+    }
+    return ClipComparison(
+      original: vector, byNorm: byNorm, byValue: byValue,
+      angleByNormDegrees: angle(vector, byNorm), angleByValueDegrees: angle(vector, byValue))
   }
 }
