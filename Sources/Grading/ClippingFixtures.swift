@@ -96,53 +96,6 @@ struct StepScenario {
   }
 }
 
-/// Judges one training step with clipping, the same way for both kinds of
-/// clipping: the gradient `step()` used must be `clip(g, threshold)` (g the
-/// batch's gradient before the step), and the returned loss the batch's loss.
-/// A wrong gradient is matched against the usual mistakes: clipping after
-/// `step()`, stale gradients from an earlier step, the other kind of clipping.
-///
-/// - Parameters:
-///   - what: "clipped" or "value-clipped", for the message.
-///   - threshold: maxNorm or clipValue, chosen from g so clipping is active.
-///   - otherKind: the mistake, its description and the clip a student would
-///     have used instead.
-///   - run: calls the student's `trainStep` and returns the loss it reports.
-/// - Returns: the batch's gradient and the threshold, for further checks.
-func judgeClippedStep(
-  seed: UInt64, what: String, threshold: (Values) -> Double, clip: (Values, Double) -> Values,
-  otherKind: (mistake: Mistake, description: String, clip: (Values, Double) -> Values),
-  run: (StepScenario, Double) throws -> Double
-) throws -> (gradient: Values, threshold: Double) {
-  let problem = Problem.recurrent(seed: seed)
-  let scenario = try StepScenario(problem: problem, seed: seed)
-  let (loss, g) = try problem.gradient(at: scenario.initial, on: scenario.batch)
-  let limit = threshold(g)
-  let returnedLoss = try run(scenario, limit)
-  let applied = try scenario.singleStep("trainStep")
-  let expected = clip(g, limit)
-  if relativeDistance(applied, expected) > 1e-12 {
-    let signatures: [(Mistake?, String, Values)] = [
-      (.clipAtWrongTime, "step() used the unclipped gradient: clip after backward() and before step()", g),
-      (.noZeroGradBeforeBackward, "the gradient left over from an earlier step was added in: call zeroGrad() before backward()",
-        clip(add(g, scenario.stale), limit)),
-      (.noZeroGradBeforeBackward, "the gradient left over from an earlier step was added in, and nothing was clipped",
-        add(g, scenario.stale)),
-      (otherKind.mistake, otherKind.description, otherKind.clip(g, limit)),
-    ]
-    for (mistake, description, values) in signatures where relativeDistance(applied, values) <= 1e-9 {
-      throw Finding("In trainStep, \(description). [\(problem.name)]", mistake: mistake)
-    }
-    throw Finding(
-      "In trainStep, the gradient step() used differs from the \(what) gradient by "
-        + "\(sci(relativeDistance(applied, expected))) (relative). [\(problem.name)]")
-  }
-  guard abs(returnedLoss - loss) <= 1e-12 * abs(loss) else {
-    throw Finding("trainStep returned loss \(returnedLoss); the batch's loss before the step is \(loss).")
-  }
-  return (g, limit)
-}
-
 /// Runs `body`, which gives the student's code a threshold of 0. That is
 /// valid (PyTorch accepts it), so `invalidArgument` becomes a finding.
 ///

@@ -241,16 +241,15 @@ enum NormClippingChecks {
       code in
       for seed in seeds.prefix(3) {
         var record = StepRecord(loss: .nan, gradNorm: .nan)
-        let (g, maxNorm) = try judgeClippedStep(
-          seed: seed, what: "clipped", threshold: { 0.25 * norm($0) }, clip: { Oracle.clipByNorm($0, maxNorm: $1) },
-          otherKind: (.valueClipInsteadOfNorm, "each entry was clamped to ±maxNorm instead of scaling by the norm",
-            { Oracle.clipByValue($0, $1) })
-        ) { scenario, maxNorm in
+        let kind = ClipKind.norm(code)
+        let (g, maxNorm) = try judgeClippedStep(seed: seed, kind: kind, threshold: { 0.25 * norm($0) }) {
+          scenario, maxNorm in
           record = try code.trainStep(
             scenario.model, scenario.optimizer, scenario.batch, scenario.problem.lossFunction, maxNorm)
           return record.loss
         }
         guard abs(record.gradNorm - norm(g)) <= 1e-10 * norm(g) else {
+          try kind.blameOwnClip(g, maxNorm) { own in own.returned.map { sameNorm($0, record.gradNorm, 1e-12) } ?? false }
           // Measured after clipping, the norm is a hair under maxNorm.
           let clippedNorm = norm(g) * Oracle.clipFactor(total: norm(g), maxNorm: maxNorm)
           let returnedClipped = abs(record.gradNorm - clippedNorm) <= 1e-9 * clippedNorm

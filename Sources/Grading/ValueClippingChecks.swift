@@ -94,10 +94,7 @@ enum ValueClippingChecks {
     Check("train-step", "trainStep clamps between backward() and step(), and returns the loss") { code in
       for seed: UInt64 in [1, 2, 3] {
         _ = try judgeClippedStep(
-          seed: seed, what: "value-clipped", threshold: { 0.3 * (flat($0).map(abs).max() ?? 1) },
-          clip: { Oracle.clipByValue($0, $1) },
-          otherKind: (.normClipInsteadOfValue, "the gradient was scaled by its norm instead of clamped entry by entry",
-            { Oracle.clipByNorm($0, maxNorm: $1) })
+          seed: seed, kind: .value(code), threshold: { 0.3 * (flat($0).map(abs).max() ?? 1) }
         ) { scenario, clipValue in
           try code.trainStep(scenario.model, scenario.optimizer, scenario.batch, scenario.problem.lossFunction, clipValue)
         }

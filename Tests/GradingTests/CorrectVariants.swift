@@ -66,14 +66,14 @@ struct CorrectVariant: CustomTestStringConvertible {
 extension CorrectVariant: @unchecked Sendable {}
 
 extension NormClippingCode {
-  /// This code with its norm functions replaced.
+  /// This code with its norm functions replaced, and trainStep calling
+  /// the new clipGradNorm.
   func replacing(
     gradNorm: @escaping ([Tensor], Double) throws -> Double,
     clipGradNorm: @escaping ([Tensor], Double, Double, Bool) throws -> Double
   ) -> NormClippingCode {
-    var code = self
+    var code = replacing(clipGradNorm: clipGradNorm)
     code.gradNorm = gradNorm
-    code.clipGradNorm = clipGradNorm
     return code
   }
 }

@@ -73,18 +73,22 @@ extension NormClippingCode {
   {
     var code = Reference.code.ex1
     code.gradNorm = gradNorm
-    code.clipGradNorm = WrongNormClipping.clipGradNorm(measuringWith: gradNorm)
-    return code
+    return code.replacing(clipGradNorm: WrongNormClipping.clipGradNorm(measuringWith: gradNorm))
   }
 
-  /// This code with some of its functions replaced.
+  /// This code with some of its functions replaced. A new clipGradNorm
+  /// without a new trainStep comes with the reference trainStep calling
+  /// it, as a student's trainStep calls their own clipGradNorm.
   func replacing(
     clipGradNorm: ((_ parameters: [Tensor], _ maxNorm: Double, _ normType: Double, _ errorIfNonfinite: Bool) throws
       -> Double)? = nil,
     trainStep: ((any Module, any Optimizer, Batch, LossFunction, Double) throws -> StepRecord)? = nil
   ) -> NormClippingCode {
     var code = self
-    if let clipGradNorm { code.clipGradNorm = clipGradNorm }
+    if let clipGradNorm {
+      code.clipGradNorm = clipGradNorm
+      code.trainStep = WrongNormClipping.trainStep(calling: clipGradNorm)
+    }
     if let trainStep { code.trainStep = trainStep }
     return code
   }
@@ -325,6 +329,20 @@ enum WrongNormClipping {
     }
     return try Reference.clipGradNorm(
       parameters, maxNorm: maxNorm, normType: normType, errorIfNonfinite: errorIfNonfinite)
+  }
+
+  /// The reference trainStep, calling `clipGradNorm`.
+  static func trainStep(
+    calling clipGradNorm: @escaping ([Tensor], Double, Double, Bool) throws -> Double
+  ) -> (any Module, any Optimizer, Batch, LossFunction, Double) throws -> StepRecord {
+    { model, optimizer, batch, lossFunction, maxNorm in
+      optimizer.zeroGrad()
+      let loss = try lossFunction(model(batch.inputs), batch.targets)
+      try loss.backward()
+      let norm = try clipGradNorm(model.parameters(), maxNorm, 2, false)
+      optimizer.step()
+      return StepRecord(loss: loss.item(), gradNorm: norm)
+    }
   }
 
   static func trainStepWithoutZeroGrad(

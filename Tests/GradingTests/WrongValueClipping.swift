@@ -32,14 +32,19 @@ extension WrongImplementation {
 }
 
 extension ValueClippingCode {
-  /// This code with some of its functions replaced.
+  /// This code with some of its functions replaced. A new clipGradValue
+  /// without a new trainStep comes with the reference trainStep calling
+  /// it, as a student's trainStep calls their own clipGradValue.
   func replacing(
     clipGradValue: (([Tensor], Double) throws -> Void)? = nil,
     trainStep: ((any Module, any Optimizer, Batch, LossFunction, Double) throws -> Double)? = nil,
     compareClipping: (([Double], Double, Double) throws -> ClipComparison)? = nil
   ) -> ValueClippingCode {
     var code = self
-    if let clipGradValue { code.clipGradValue = clipGradValue }
+    if let clipGradValue {
+      code.clipGradValue = clipGradValue
+      code.trainStep = WrongValueClipping.trainStep(calling: clipGradValue)
+    }
     if let trainStep { code.trainStep = trainStep }
     if let compareClipping { code.compareClipping = compareClipping }
     return code
@@ -69,6 +74,20 @@ enum WrongValueClipping {
       throw WorkbookError.invalidArgument(function: "clipGradValue", detail: "clipValue must be > 0, got \(clipValue)")
     }
     try Reference.clipGradValue(parameters, clipValue: clipValue)
+  }
+
+  /// The reference trainStep, calling `clipGradValue`.
+  static func trainStep(calling clipGradValue: @escaping ([Tensor], Double) throws -> Void)
+    -> (any Module, any Optimizer, Batch, LossFunction, Double) throws -> Double
+  {
+    { model, optimizer, batch, lossFunction, clipValue in
+      optimizer.zeroGrad()
+      let loss = try lossFunction(model(batch.inputs), batch.targets)
+      try loss.backward()
+      try clipGradValue(model.parameters(), clipValue)
+      optimizer.step()
+      return loss.item()
+    }
   }
 
   static func trainStepWithoutZeroGrad(
