@@ -74,6 +74,15 @@ struct MistakeCatalogueTests {
     #expect(misnamed.isEmpty, "\(misnamed.joined(separator: "\n"))")
   }
 
+  @Test("The training check catches clipping after step(), which blows the exploding RNN up",
+    arguments: [WrongImplementation.clipAfterStepInTrainStep, .clampAfterStep])
+  func trainingBlowsUp(_ wrong: WrongImplementation) throws {
+    let result = try CheckCase(exercise: wrong.exercise, id: "training").run(on: wrong.code)
+    #expect(result.status == .failed)
+    #expect(result.mistake == .clipAtWrongTime, "\(result.message)")
+    #expect(result.message.contains("your run blew up"), "\(result.message)")
+  }
+
   @Test("A loss not divided is named even where clipping hides most of it")
   func nearlyHiddenByClipping() throws {
     // An RNN's gradient is far above maxNorm: the undivided sum is clipped
