@@ -221,7 +221,7 @@ enum NormClippingChecks {
       }
     },
     Check(
-      "non-finite", "A non-finite norm throws nonFiniteNorm when asked, before clipping; otherwise it clips as PyTorch does"
+      "non-finite", "A non-finite norm throws before clipping when asked, and clips as PyTorch does otherwise"
     ) { code in
       for normType in allNormTypes {
         for grads in nonFiniteGradients {
