@@ -56,9 +56,9 @@ struct HelpTests {
       Help.text(for: .check) == """
         OVERVIEW: Grade one exercise or all of them.
 
-        Each exercise is graded in its own process, so a crash or an endless
-        loop in your code is reported as that check's failure and the other
-        checks are still graded.
+        Each exercise is built on its own and graded in child processes, so an
+        exercise that does not compile, a crash or an endless loop costs only
+        that exercise or check; the others are still graded.
 
         USAGE: workbook check [<exercise>] [--time-limit <seconds>] [--json]
 

@@ -79,9 +79,9 @@ extension Verb {
       return VerbSpec(
         verb: self, summary: "Grade one exercise or all of them.",
         discussion: """
-          Each exercise is graded in its own process, so a crash or an endless
-          loop in your code is reported as that check's failure and the other
-          checks are still graded.
+          Each exercise is built on its own and graded in child processes, so an
+          exercise that does not compile, a crash or an endless loop costs only
+          that exercise or check; the others are still graded.
           """,
         arguments: [ArgumentSpec(name: "<exercise>", help: "ex1, ex2, ex3 or ex4 (default: all).", isOptional: true)],
         options: [timeLimit, .flag("--json", "Print the reports as JSON.")])
