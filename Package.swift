@@ -41,6 +41,7 @@ let optimized: [SwiftSetting] =
 /// Solutions/ (the reference), each built as its own module.
 let exerciseFolders = [
   "ex1-norm-clipping", "ex2-value-clipping", "ex3-gradient-accumulation", "ex4-accumulation-and-clipping",
+  "ex5-mixed-precision",
 ]
 
 /// ExerciseN from Exercises/, SolutionN from Solutions/: same files, same
@@ -71,7 +72,7 @@ func graded(_ number: Int) -> Target.Dependency {
 /// student's own clipping.
 let runners: [(name: String, exercises: [Int])] = [
   ("workbook-ex1", [1]), ("workbook-ex2", [2]), ("workbook-ex3", [3]), ("workbook-ex4", [4]),
-  ("workbook-ex4-with-ex1", [1, 4]),
+  ("workbook-ex4-with-ex1", [1, 4]), ("workbook-ex5", [5]),
 ]
 let runnerTargets: [Target] = runners.map { runner in
   .executableTarget(
@@ -101,7 +102,7 @@ let package = Package(
     // The reference solutions as one `WorkbookCode`, for the demos'
     // fallback, the benchmark and the graders' self-tests.
     .target(
-      name: "References", dependencies: ["Grading", "Autograd"] + (1...4).map { .target(name: "Solution\($0)") }),
+      name: "References", dependencies: ["Grading", "Autograd"] + (1...5).map { .target(name: "Solution\($0)") }),
 
     // The `workbook` command: list, check, hint, watch, run (demos), grade, bench.
     .target(
@@ -121,7 +122,7 @@ let package = Package(
     .testTarget(
       name: "GradingTests",
       dependencies: ["Grading", "References", "Autograd", "Datasets", "WorkbookKit"]
-        + (1...4).map { .target(name: "Exercise\($0)") }),
+        + (1...5).map { .target(name: "Exercise\($0)") }),
     .testTarget(name: "WorkbookTests", dependencies: ["WorkbookKit", "Grading", "Charts", "References"]),
     // A grading program whose "student code" misbehaves on purpose: it
     // crashes, hangs, exits, or forges reports (Tests/GradingFixture).

@@ -80,7 +80,19 @@ extension Tensor {
     return order
   }
 
+  /// Adds a gradient into `.grad`. Under `autocast`, the contribution and
+  /// the stored sum are rounded to half precision, as an fp16 gradient
+  /// would be; otherwise this is a plain `Double` sum.
   private func accumulateGrad(_ upstream: [Double]) {
+    if Autocast.isEnabled {
+      let half = upstream.map(Half.round)
+      if let grad {
+        grad.data = zip(grad.data, half).map { Half.round($0 + $1) }
+      } else {
+        grad = Tensor(half, shape: shape)
+      }
+      return
+    }
     if let grad {
       addInPlace(&grad.data, upstream)
     } else {

@@ -86,6 +86,28 @@ public struct AccumulationClippingCode {
   }
 }
 
+/// Exercise 5: the loss scaler's two pieces and the loop that uses them.
+public struct MixedPrecisionCode {
+  public var unscaleGradients: (_ parameters: [Tensor], _ scale: Double) throws -> Bool
+  public var updateScale: (_ lossScale: inout LossScale, _ foundInf: Bool) throws -> Void
+  public var trainWithMixedPrecision:
+    (_ model: any Module, _ optimizer: any Optimizer, _ scheduler: LinearWarmup, _ microBatches: [Batch],
+      _ accumulationSteps: Int, _ lossFunction: LossFunction, _ maxNorm: Double, _ lossScale: inout LossScale,
+      _ clipGradNorm: GradNormClipper) throws -> [MixedPrecisionRecord]
+
+  public init(
+    unscaleGradients: @escaping ([Tensor], Double) throws -> Bool,
+    updateScale: @escaping (inout LossScale, Bool) throws -> Void,
+    trainWithMixedPrecision: @escaping (
+      any Module, any Optimizer, LinearWarmup, [Batch], Int, LossFunction, Double, inout LossScale, GradNormClipper
+    ) throws -> [MixedPrecisionRecord]
+  ) {
+    self.unscaleGradients = unscaleGradients
+    self.updateScale = updateScale
+    self.trainWithMixedPrecision = trainWithMixedPrecision
+  }
+}
+
 /// The implementations of the exercises that one program holds: each
 /// exercise's grading program links only its own exercise (so one that
 /// does not compile costs no other), the reference holds them all.
@@ -94,14 +116,16 @@ public struct WorkbookCode {
   public var ex2: ValueClippingCode?
   public var ex3: AccumulationCode?
   public var ex4: AccumulationClippingCode?
+  public var ex5: MixedPrecisionCode?
 
   public init(
     ex1: NormClippingCode? = nil, ex2: ValueClippingCode? = nil, ex3: AccumulationCode? = nil,
-    ex4: AccumulationClippingCode? = nil
+    ex4: AccumulationClippingCode? = nil, ex5: MixedPrecisionCode? = nil
   ) {
     self.ex1 = ex1
     self.ex2 = ex2
     self.ex3 = ex3
     self.ex4 = ex4
+    self.ex5 = ex5
   }
 }

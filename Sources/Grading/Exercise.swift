@@ -1,6 +1,7 @@
-/// The four exercises, with where their files live.
+/// The exercises, with where their files live. The fifth, the capstone,
+/// is optional: it builds on the four.
 public enum Exercise: Int, CaseIterable, Codable, Sendable, Comparable {
-  case ex1 = 1, ex2, ex3, ex4
+  case ex1 = 1, ex2, ex3, ex4, ex5
 
   /// "ex3", as typed on the command line.
   public var name: String { "ex\(rawValue)" }
@@ -11,6 +12,7 @@ public enum Exercise: Int, CaseIterable, Codable, Sendable, Comparable {
     case .ex2: return "Gradient clipping by value"
     case .ex3: return "Gradient accumulation with loss scaling"
     case .ex4: return "Accumulation plus clipping"
+    case .ex5: return "Mixed precision (optional capstone)"
     }
   }
 
@@ -21,6 +23,7 @@ public enum Exercise: Int, CaseIterable, Codable, Sendable, Comparable {
     case .ex2: return "ex2-value-clipping"
     case .ex3: return "ex3-gradient-accumulation"
     case .ex4: return "ex4-accumulation-and-clipping"
+    case .ex5: return "ex5-mixed-precision"
     }
   }
 
@@ -31,6 +34,7 @@ public enum Exercise: Int, CaseIterable, Codable, Sendable, Comparable {
     case .ex2: return "Exercises/\(folder)/ValueClipping.swift"
     case .ex3: return "Exercises/\(folder)/GradientAccumulation.swift"
     case .ex4: return "Exercises/\(folder)/AccumulationWithClipping.swift"
+    case .ex5: return "Exercises/\(folder)/MixedPrecision.swift"
     }
   }
 
@@ -45,4 +49,10 @@ public enum Exercise: Int, CaseIterable, Codable, Sendable, Comparable {
   }
 
   public static func < (a: Exercise, b: Exercise) -> Bool { a.rawValue < b.rawValue }
+
+  /// The optional capstone, which `grade` scores only when asked to.
+  public var isCapstone: Bool { self == .ex5 }
+
+  /// The four exercises every student does.
+  public static let core: [Exercise] = [.ex1, .ex2, .ex3, .ex4]
 }

@@ -7,6 +7,7 @@ public enum Grader {
     case .ex2: return ValueClippingChecks.all.map { AnyCheck($0, exercise: .ex2, code: \.ex2) }
     case .ex3: return AccumulationChecks.all.map { AnyCheck($0, exercise: .ex3, code: \.ex3) }
     case .ex4: return AccumulationClippingChecks.all.map { AnyCheck($0, exercise: .ex4, code: \.ex4) }
+    case .ex5: return MixedPrecisionChecks.all.map { AnyCheck($0, exercise: .ex5, code: \.ex5) }
     }
   }
 

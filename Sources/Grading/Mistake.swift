@@ -18,6 +18,19 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
   case clipEachMicroBatch
   case clipAtWrongTime
   case validatesTooLate
+  // Mixed precision (exercise 5).
+  case clipBeforeUnscale
+  case unscalePerMicroBatch
+  case stepDespiteOverflow
+  case infCheckOnLossOnly
+  case infCheckAfterClip
+  case scaleNeverUpdated
+  case scaleUpdatedPerMicroBatch
+  case growthWithoutTrackerReset
+  case unscaleWrongWay
+  case schedulerPerMicroBatch
+  case scheduleAdvancedOnSkip
+  case noZeroGradAfterSkip
   // Norm clipping (exercise 1).
   case perParameterNorm
   case valueClipInsteadOfNorm
@@ -51,7 +64,10 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
     case .returnsClippedNorm: return 13
     case .scalesUpSmallGradients: return 14
     case .missingEpsilon, .missingSquareRoot, .noZeroGradBeforeBackward, .validatesTooLate, .weightFromIntegerDivision, .wrongPNormRoot,
-      .nanLostInMinMax, .clipsWeightsNotGradients, .cosineNotClamped:
+      .nanLostInMinMax, .clipsWeightsNotGradients, .cosineNotClamped, .clipBeforeUnscale, .unscalePerMicroBatch,
+      .stepDespiteOverflow, .infCheckOnLossOnly, .infCheckAfterClip, .scaleNeverUpdated, .scaleUpdatedPerMicroBatch,
+      .growthWithoutTrackerReset, .unscaleWrongWay, .schedulerPerMicroBatch, .scheduleAdvancedOnSkip,
+      .noZeroGradAfterSkip:
       return nil
     }
   }
@@ -71,6 +87,18 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
     case .clipEachMicroBatch: return "Clipping each micro-batch"
     case .clipAtWrongTime: return "Clipping at the wrong moment"
     case .validatesTooLate: return "Arguments checked after training started"
+    case .clipBeforeUnscale: return "Clipping before unscaling"
+    case .unscalePerMicroBatch: return "Unscaling after every micro-batch"
+    case .stepDespiteOverflow: return "A step on overflowed gradients"
+    case .infCheckOnLossOnly: return "Looking for an overflow in the loss only"
+    case .infCheckAfterClip: return "Looking for an overflow after clipping"
+    case .scaleNeverUpdated: return "The scale never changes"
+    case .scaleUpdatedPerMicroBatch: return "The scale updated after every micro-batch"
+    case .growthWithoutTrackerReset: return "Growing the scale without resetting the tracker"
+    case .unscaleWrongWay: return "Dividing twice, or multiplying, when unscaling"
+    case .schedulerPerMicroBatch: return "The schedule stepped after every micro-batch"
+    case .scheduleAdvancedOnSkip: return "The schedule advanced on a skipped step"
+    case .noZeroGradAfterSkip: return "No zeroGrad after a skipped step"
     case .perParameterNorm: return "A norm per parameter instead of one global norm"
     case .valueClipInsteadOfNorm: return "Clamping values instead of scaling by the norm"
     case .normClipInsteadOfValue: return "Scaling by the norm instead of clamping values"
@@ -93,6 +121,10 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
       .partialWindowDropped, .partialWindowDividedBySteps, .meanOfMicroBatchMeans, .weightFromIntegerDivision:
       return .ex3
     case .clipEachMicroBatch, .clipAtWrongTime, .validatesTooLate: return .ex4
+    case .clipBeforeUnscale, .unscalePerMicroBatch, .stepDespiteOverflow, .infCheckOnLossOnly, .infCheckAfterClip,
+      .scaleNeverUpdated, .scaleUpdatedPerMicroBatch, .growthWithoutTrackerReset, .unscaleWrongWay,
+      .schedulerPerMicroBatch, .scheduleAdvancedOnSkip, .noZeroGradAfterSkip:
+      return .ex5
     case .normClipInsteadOfValue, .cosineNotClamped: return .ex2
     case .perParameterNorm, .valueClipInsteadOfNorm, .returnsClippedNorm, .scalesUpSmallGradients, .missingEpsilon,
       .missingSquareRoot, .noZeroGradBeforeBackward, .wrongPNormRoot, .nanLostInMinMax, .clipsWeightsNotGradients:

@@ -4,6 +4,7 @@ import Solution1
 import Solution2
 import Solution3
 import Solution4
+import Solution5
 
 /// The reference solutions in Solutions/, as the graders and demos take
 /// them. The student's code is wired in each exercise's runner
@@ -17,7 +18,10 @@ public enum References {
       clipGradValue: Solution2.clipGradValue, trainStep: Solution2.trainStep,
       compareClipping: Solution2.compareClipping),
     ex3: AccumulationCode(trainWithAccumulation: Solution3.trainWithAccumulation),
-    ex4: AccumulationClippingCode(trainWithAccumulationAndClipping: Solution4.trainWithAccumulationAndClipping))
+    ex4: AccumulationClippingCode(trainWithAccumulationAndClipping: Solution4.trainWithAccumulationAndClipping),
+    ex5: MixedPrecisionCode(
+      unscaleGradients: Solution5.unscaleGradients, updateScale: Solution5.updateScale,
+      trainWithMixedPrecision: Solution5.trainWithMixedPrecision))
 
   /// The reference `clipGradNorm` as exercise 4 is handed it in the demos.
   public static let clipGradNorm = GradNormClipper { try Solution1.clipGradNorm($0, maxNorm: $1, normType: $2, errorIfNonfinite: $3) }

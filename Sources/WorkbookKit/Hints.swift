@@ -23,6 +23,7 @@ public enum Hints {
     case .ex2: return valueClipping
     case .ex3: return accumulation
     case .ex4: return accumulationWithClipping
+    case .ex5: return mixedPrecision
     }
   }
 

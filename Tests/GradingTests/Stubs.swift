@@ -2,6 +2,7 @@ import Exercise1
 import Exercise2
 import Exercise3
 import Exercise4
+import Exercise5
 import Foundation
 import Grading
 
@@ -15,7 +16,10 @@ enum Stubs {
       clipGradValue: Exercise2.clipGradValue, trainStep: Exercise2.trainStep,
       compareClipping: Exercise2.compareClipping),
     ex3: AccumulationCode(trainWithAccumulation: Exercise3.trainWithAccumulation),
-    ex4: AccumulationClippingCode(trainWithAccumulationAndClipping: Exercise4.trainWithAccumulationAndClipping))
+    ex4: AccumulationClippingCode(trainWithAccumulationAndClipping: Exercise4.trainWithAccumulationAndClipping),
+    ex5: MixedPrecisionCode(
+      unscaleGradients: Exercise5.unscaleGradients, updateScale: Exercise5.updateScale,
+      trainWithMixedPrecision: Exercise5.trainWithMixedPrecision))
 
   /// WORKBOOK_SOLUTIONS=1, as Package.swift reads it: then Exercises/
   /// holds the shipped stubs, not a student's work.

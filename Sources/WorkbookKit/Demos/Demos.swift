@@ -25,6 +25,7 @@ public enum Demos {
     case .ex2: return try valueClipping(code: code, options: options, output: output)
     case .ex3: return try accumulation(code: code, options: options, output: output)
     case .ex4: return try accumulationClipping(code: code, options: options, output: output)
+    case .ex5: return try mixedPrecision(code: code, options: options, output: output)
     }
   }
 
@@ -64,6 +65,12 @@ public enum Demos {
       let ex4 = try code.required(\.ex4, .ex4)
       _ = try ex4.train(model, optimizer, try batch.split(into: 2), 2, loss, 1)
       _ = try ex4.clipper(model.parameters(), maxNorm: 1)
+    case .ex5:
+      let ex5 = try code.required(\.ex5, .ex5)
+      var scale = LossScale()
+      _ = try ex5.trainWithMixedPrecision(
+        model, AdamW(model.parameters()), LinearWarmup(optimizer, warmupSteps: 1), try batch.split(into: 2), 2, loss, 1,
+        &scale, .reference)
     }
   }
 }

@@ -1,0 +1,93 @@
+// Exercise 5, the optional capstone: mixed precision with a dynamic loss
+// scaler, accumulation and clipping in one loop
+//
+// Half precision (fp16) keeps 10 bits of mantissa and 5 of exponent: it
+// cannot hold anything above 65504 or below about 6e-8. Late in training
+// many gradient entries are smaller than that, and in fp16 they silently
+// become 0. Mixed precision multiplies the loss by a large scale before
+// backward(), so the gradients are scaled too and survive; before the
+// optimizer uses them they are divided by the scale again ("unscaled").
+// If the scale was too large, some gradient overflowed to infinity: that
+// step is skipped and the scale halved. After many clean steps it doubles.
+//
+// This is the loop of real training code: PyTorch's GradScaler with AdamW,
+// a warmup schedule, accumulation (exercise 3) and clipping (exercise 4).
+// The guide, README.md beside this file, explains each part;
+// `swift run workbook hint ex5` gives hints.
+//
+// Grade this exercise:  swift test --filter Exercise5
+// See it work:          swift run workbook run ex5
+
+import Autograd
+import Datasets
+
+// MARK: - To implement
+
+/// Divides every gradient of `parameters` by `scale`, in place, and says
+/// whether any entry is infinite or NaN: PyTorch's `GradScaler.unscale_`.
+///
+/// Call it once per optimizer step, after the window's last `backward()`
+/// and before clipping, so clipping sees the true gradient.
+///
+/// - Parameters:
+///   - parameters: the parameters whose `.grad` to unscale; those without
+///     a gradient are skipped.
+///   - scale: what the losses were multiplied by; finite and > 0.
+/// - Returns: true if any gradient entry is infinite or NaN ("found inf").
+/// - Throws: `WorkbookError.invalidArgument` if `scale` is not finite and
+///   positive.
+public func unscaleGradients(_ parameters: [Tensor], scale: Double) throws -> Bool {
+  // TODO(ex5): divide every gradient by the scale; report any inf or NaN.
+  throw WorkbookError.notImplemented(exercise: 5, function: "unscaleGradients")
+}
+
+/// Adjusts the loss scale after one optimizer step: PyTorch's
+/// `GradScaler.update`.
+///
+/// On an overflow the scale is multiplied by `backoffFactor` and the
+/// tracker starts again from 0. Otherwise the tracker counts one more clean
+/// step; when it reaches `growthInterval`, the scale is multiplied by
+/// `growthFactor` and the tracker starts again from 0.
+///
+/// - Throws: `WorkbookError.invalidArgument` if the scale is not finite and
+///   positive.
+public func updateScale(_ lossScale: inout LossScale, foundInf: Bool) throws {
+  // TODO(ex5): back off on an overflow, grow after growthInterval clean steps.
+  throw WorkbookError.notImplemented(exercise: 5, function: "updateScale")
+}
+
+/// Trains with gradient accumulation, clipping and a dynamic loss scale.
+///
+/// Per window of `accumulationSteps` micro-batches (the last may be
+/// shorter), as in exercises 3 and 4: every micro-batch's mean loss, times
+/// its share of the window's samples, times the window's scale, goes to
+/// `backward()`. Then, once: unscale the gradients, clip them to `maxNorm`
+/// with `clipGradNorm`, and take the optimizer step, unless the unscaling
+/// found an overflow, in which case the step is skipped (parameters and
+/// optimizer state untouched). Then update the scale, zero the gradients,
+/// and step the warmup schedule, but only if the optimizer stepped: the
+/// schedule counts updates, and a skipped window made none.
+///
+/// - Parameters:
+///   - model: the model to train.
+///   - optimizer: the optimizer over the model's parameters (AdamW).
+///   - scheduler: the warmup schedule over `optimizer`.
+///   - microBatches: the micro-batches, in order.
+///   - accumulationSteps: micro-batches per optimizer step; at least 1.
+///   - lossFunction: returns the mean loss of the batch it is given.
+///   - maxNorm: the clipping threshold for the unscaled gradient; ≥ 0.
+///   - lossScale: the scaler's state, updated once per window.
+///   - clipGradNorm: the clipping to call, like exercise 1's.
+/// - Returns: one record per window: its mean loss, its unscaled norm
+///   before clipping, whether it stepped, and the scale it used.
+/// - Throws: `WorkbookError.invalidArgument` if `accumulationSteps` < 1 or
+///   `maxNorm` < 0, before anything is trained; what the model, the loss or
+///   `clipGradNorm` throw.
+public func trainWithMixedPrecision(
+  model: any Module, optimizer: any Optimizer, scheduler: LinearWarmup, microBatches: [Batch],
+  accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double, lossScale: inout LossScale,
+  clipGradNorm: GradNormClipper
+) throws -> [MixedPrecisionRecord] {
+  // TODO(ex5): scale, accumulate, unscale once, clip, step or skip, update.
+  throw WorkbookError.notImplemented(exercise: 5, function: "trainWithMixedPrecision")
+}

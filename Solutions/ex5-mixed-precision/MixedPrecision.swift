@@ -1,0 +1,148 @@
+// Exercise 5, the optional capstone: mixed precision with a dynamic loss
+// scaler, accumulation and clipping in one loop
+//
+// Half precision (fp16) keeps 10 bits of mantissa and 5 of exponent: it
+// cannot hold anything above 65504 or below about 6e-8. Late in training
+// many gradient entries are smaller than that, and in fp16 they silently
+// become 0. Mixed precision multiplies the loss by a large scale before
+// backward(), so the gradients are scaled too and survive; before the
+// optimizer uses them they are divided by the scale again ("unscaled").
+// If the scale was too large, some gradient overflowed to infinity: that
+// step is skipped and the scale halved. After many clean steps it doubles.
+//
+// This is the loop of real training code: PyTorch's GradScaler with AdamW,
+// a warmup schedule, accumulation (exercise 3) and clipping (exercise 4).
+// The guide, README.md beside this file, explains each part;
+// `swift run workbook hint ex5` gives hints.
+//
+// The reference solution. Grade it:  WORKBOOK_SOLUTIONS=1 swift test --filter Exercise5
+// See it work:          swift run workbook run ex5
+
+import Autograd
+import Datasets
+
+// MARK: - To implement
+
+/// Divides every gradient of `parameters` by `scale`, in place, and says
+/// whether any entry is infinite or NaN: PyTorch's `GradScaler.unscale_`.
+///
+/// Call it once per optimizer step, after the window's last `backward()`
+/// and before clipping, so clipping sees the true gradient.
+///
+/// - Parameters:
+///   - parameters: the parameters whose `.grad` to unscale; those without
+///     a gradient are skipped.
+///   - scale: what the losses were multiplied by; finite and > 0.
+/// - Returns: true if any gradient entry is infinite or NaN ("found inf").
+/// - Throws: `WorkbookError.invalidArgument` if `scale` is not finite and
+///   positive.
+public func unscaleGradients(_ parameters: [Tensor], scale: Double) throws -> Bool {
+  guard scale.isFinite, scale > 0 else {
+    throw WorkbookError.invalidArgument(function: "unscaleGradients", detail: "scale must be finite and > 0, got \(scale)")
+  }
+  // Multiplying by the inverse is what PyTorch does; with a power-of-two
+  // scale it is exact, the same as dividing.
+  let inverse = 1 / scale
+  var foundInf = false
+  for p in parameters {
+    guard let g = p.grad else { continue }
+    g.data = g.data.map { $0 * inverse }
+    // Check the gradients themselves: a finite loss can still give an
+    // infinite gradient once scaled.
+    if g.data.contains(where: { !$0.isFinite }) { foundInf = true }
+  }
+  return foundInf
+}
+
+/// Adjusts the loss scale after one optimizer step: PyTorch's
+/// `GradScaler.update`.
+///
+/// On an overflow the scale is multiplied by `backoffFactor` and the
+/// tracker starts again from 0. Otherwise the tracker counts one more clean
+/// step; when it reaches `growthInterval`, the scale is multiplied by
+/// `growthFactor` and the tracker starts again from 0.
+///
+/// - Throws: `WorkbookError.invalidArgument` if the scale is not finite and
+///   positive.
+public func updateScale(_ lossScale: inout LossScale, foundInf: Bool) throws {
+  guard lossScale.scale.isFinite, lossScale.scale > 0 else {
+    throw WorkbookError.invalidArgument(
+      function: "updateScale", detail: "the scale must be finite and > 0, got \(lossScale.scale)")
+  }
+  if foundInf {
+    lossScale.scale *= lossScale.backoffFactor
+    lossScale.growthTracker = 0
+    return
+  }
+  lossScale.growthTracker += 1
+  if lossScale.growthTracker == lossScale.growthInterval {
+    lossScale.scale *= lossScale.growthFactor
+    lossScale.growthTracker = 0
+  }
+}
+
+/// Trains with gradient accumulation, clipping and a dynamic loss scale.
+///
+/// Per window of `accumulationSteps` micro-batches (the last may be
+/// shorter), as in exercises 3 and 4: every micro-batch's mean loss, times
+/// its share of the window's samples, times the window's scale, goes to
+/// `backward()`. Then, once: unscale the gradients, clip them to `maxNorm`
+/// with `clipGradNorm`, and take the optimizer step, unless the unscaling
+/// found an overflow, in which case the step is skipped (parameters and
+/// optimizer state untouched). Then update the scale, zero the gradients,
+/// and step the warmup schedule, but only if the optimizer stepped: the
+/// schedule counts updates, and a skipped window made none.
+///
+/// - Parameters:
+///   - model: the model to train.
+///   - optimizer: the optimizer over the model's parameters (AdamW).
+///   - scheduler: the warmup schedule over `optimizer`.
+///   - microBatches: the micro-batches, in order.
+///   - accumulationSteps: micro-batches per optimizer step; at least 1.
+///   - lossFunction: returns the mean loss of the batch it is given.
+///   - maxNorm: the clipping threshold for the unscaled gradient; ≥ 0.
+///   - lossScale: the scaler's state, updated once per window.
+///   - clipGradNorm: the clipping to call, like exercise 1's.
+/// - Returns: one record per window: its mean loss, its unscaled norm
+///   before clipping, whether it stepped, and the scale it used.
+/// - Throws: `WorkbookError.invalidArgument` if `accumulationSteps` < 1 or
+///   `maxNorm` < 0, before anything is trained; what the model, the loss or
+///   `clipGradNorm` throw.
+public func trainWithMixedPrecision(
+  model: any Module, optimizer: any Optimizer, scheduler: LinearWarmup, microBatches: [Batch],
+  accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double, lossScale: inout LossScale,
+  clipGradNorm: GradNormClipper
+) throws -> [MixedPrecisionRecord] {
+  guard accumulationSteps >= 1 else {
+    throw WorkbookError.invalidArgument(
+      function: "trainWithMixedPrecision", detail: "accumulationSteps must be at least 1, got \(accumulationSteps)")
+  }
+  guard maxNorm >= 0 else {
+    throw WorkbookError.invalidArgument(function: "trainWithMixedPrecision", detail: "maxNorm must be ≥ 0, got \(maxNorm)")
+  }
+  var records: [MixedPrecisionRecord] = []
+  optimizer.zeroGrad()
+  for start in stride(from: 0, to: microBatches.count, by: accumulationSteps) {
+    let window = microBatches[start..<min(start + accumulationSteps, microBatches.count)]
+    let windowSamples = window.reduce(0) { $0 + $1.count }
+    let scale = lossScale.scale
+    var windowLoss = 0.0
+    for batch in window {
+      let loss = try lossFunction(model(batch.inputs), batch.targets)
+      let weight = Double(batch.count) / Double(windowSamples)
+      // Scaled, so the half-precision gradients keep their small entries.
+      try (loss * (weight * scale)).backward()
+      windowLoss += loss.item() * weight
+    }
+    // Once per window, in this order: unscale (and look for an overflow),
+    // then clip the true gradient, then step unless it overflowed.
+    let foundInf = try unscaleGradients(model.parameters(), scale: scale)
+    let norm = try clipGradNorm(model.parameters(), maxNorm: maxNorm)
+    if !foundInf { optimizer.step() }
+    try updateScale(&lossScale, foundInf: foundInf)
+    optimizer.zeroGrad()
+    if !foundInf { scheduler.step() }
+    records.append(MixedPrecisionRecord(loss: windowLoss, gradNorm: norm, stepped: !foundInf, scale: scale))
+  }
+  return records
+}
