@@ -40,12 +40,17 @@ extension Tensor {
         tensor.accumulateGrad(upstream)
         continue
       }
-      let inputGrads = node.backward(upstream)
+      // Under autocast every gradient the backward pass computes is a
+      // half-precision number, as in an fp16 backward pass: a value that
+      // shrinks layer by layer reaches 0 as soon as it falls under 2⁻²⁵.
+      let half = Autocast.isEnabled
+      let inputGrads = half ? node.backward(upstream).map { $0.map { $0.map(Half.round) } } : node.backward(upstream)
       for (input, inputGrad) in zip(node.inputs, inputGrads) where input.requiresGrad {
         guard let inputGrad else { continue }
         let key = ObjectIdentifier(input)
         if var sum = pending.removeValue(forKey: key) {
           addInPlace(&sum, inputGrad)
+          if half { sum = sum.map(Half.round) }
           pending[key] = sum
         } else {
           pending[key] = inputGrad

@@ -51,6 +51,7 @@ enum DemoFixture {
   static let ex2 = Result { try run(.ex2) }
   static let ex3 = Result { try run(.ex3) }
   static let ex4 = Result { try run(.ex4) }
+  static let ex5 = Result { try run(.ex5) }
 
   static func defaults(_ exercise: Exercise) throws -> DemoRun {
     switch exercise {
@@ -58,6 +59,7 @@ enum DemoFixture {
     case .ex2: return try ex2.get()
     case .ex3: return try ex3.get()
     case .ex4: return try ex4.get()
+    case .ex5: return try ex5.get()
     }
   }
 
@@ -76,21 +78,4 @@ enum DemoFixture {
   /// The package root, found from this file's path.
   static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
-
-  /// Whether the file a student edits for `exercise` still holds the
-  /// shipped stub of a function that exercise's demo calls.
-  static func stubIsUntouched(_ exercise: Exercise) -> Bool {
-    let functions: [String]
-    switch exercise {
-    case .ex1: functions = ["trainStep"]
-    case .ex2: functions = ["trainStep", "compareClipping"]
-    case .ex3: functions = ["trainWithAccumulation"]
-    case .ex4: functions = ["trainWithAccumulationAndClipping"]
-    }
-    let url = packageRoot.appendingPathComponent(exercise.sourceFile)
-    guard let source = try? String(contentsOf: url, encoding: .utf8) else { return false }
-    return functions.contains {
-      source.contains("throw WorkbookError.notImplemented(exercise: \(exercise.rawValue), function: \"\($0)\")")
-    }
-  }
 }

@@ -63,7 +63,7 @@ struct HelpTests {
         USAGE: workbook check [<exercise>] [--time-limit <seconds>] [--json]
 
         ARGUMENTS:
-          <exercise>              ex1, ex2, ex3 or ex4 (default: all).
+          <exercise>              ex1 … ex5 (default: all; ex5 is optional).
 
         OPTIONS:
           --time-limit <seconds>  Seconds per check before it is stopped. (default: 30)
@@ -84,7 +84,7 @@ struct HelpTests {
         USAGE: workbook hint [<exercise>] [--all] [--reset]
 
         ARGUMENTS:
-          <exercise>              ex1, ex2, ex3 or ex4 (optional with --reset).
+          <exercise>              ex1 … ex5 (optional with --reset).
 
         OPTIONS:
           --all                   Show every hint for the exercise.
@@ -121,11 +121,12 @@ struct HelpTests {
 
         USAGE: workbook run <exercise> [--reference] [--mine] [--seed <n>] [--steps <n>]
                             [--lr <x>] [--threshold <x>] [--accumulation-steps <k>]
-                            [--sweep] [--momentum <x>] [--no-scaling] [--svg <file>]
-                            [--csv <file>] [--color] [--no-color]
+                            [--sweep] [--momentum <x>] [--no-scaling] [--init-scale <x>]
+                            [--growth-interval <n>] [--clip-before-unscale]
+                            [--svg <file>] [--csv <file>] [--color] [--no-color]
 
         ARGUMENTS:
-          <exercise>              ex1, ex2, ex3 or ex4.
+          <exercise>              ex1 … ex4, or ex5 (the optional capstone).
 
         OPTIONS:
           --reference             Run the reference solution.
@@ -135,10 +136,14 @@ struct HelpTests {
           --lr <x>                Learning rate.
           --threshold <x>         Clipping threshold (maxNorm, or clipValue for ex2).
           --accumulation-steps <k>
-                                  Micro-batches per optimizer step (ex3, ex4).
+                                  Micro-batches per optimizer step (ex3, ex4, ex5).
           --sweep                 Try several thresholds and print a table (ex1).
           --momentum <x>          SGD momentum (ex1).
           --no-scaling            Do not divide the loss, to see what goes wrong (ex3).
+          --init-scale <x>        The loss scaler's first scale (ex5). (default: 65536)
+          --growth-interval <n>   Clean steps before the scale doubles (ex5). (default:
+                                  100)
+          --clip-before-unscale   Show what clipping before unscaling does (ex5).
           --svg <file>            Save the chart as SVG.
           --csv <file>            Save the per-step numbers as CSV.
           --color                 Use colours even when not writing to a terminal.

@@ -7,10 +7,13 @@ extension Command {
   /// learns that the option exists elsewhere instead of wondering why
   /// nothing changed.
   static let exerciseSpecificOptions: [String: Set<Exercise>] = [
-    "--accumulation-steps": [.ex3, .ex4],
+    "--accumulation-steps": [.ex3, .ex4, .ex5],
     "--sweep": [.ex1],
     "--momentum": [.ex1],
     "--no-scaling": [.ex3],
+    "--init-scale": [.ex5],
+    "--growth-interval": [.ex5],
+    "--clip-before-unscale": [.ex5],
   ]
 
   static func runOptions(_ arguments: Arguments) throws(UsageError) -> RunOptions {
@@ -20,7 +23,8 @@ extension Command {
     }
     for (option, exercises) in exerciseSpecificOptions.sorted(by: { $0.key < $1.key })
     where (arguments.has(option) || arguments.values[option] != nil) && !exercises.contains(exercise) {
-      let names = exercises.sorted().map(\.name).joined(separator: " and ")
+      let sorted = exercises.sorted().map(\.name)
+      let names = sorted.count > 1 ? sorted.dropLast().joined(separator: ", ") + " and " + sorted.last! : sorted[0]
       throw .notApplicable(option: option, exercise: exercise.name, appliesTo: names, verb: .run)
     }
 
@@ -41,6 +45,9 @@ extension Command {
     }
     demo.sweep = arguments.has("--sweep")
     demo.noScaling = arguments.has("--no-scaling")
+    demo.initScale = try arguments.positive("--init-scale")
+    demo.growthInterval = try arguments.integer("--growth-interval", atLeast: 1)
+    demo.clipBeforeUnscale = arguments.has("--clip-before-unscale")
     demo.svgPath = arguments.values["--svg"]
     demo.csvPath = arguments.values["--csv"]
     options.demo = demo

@@ -67,7 +67,7 @@ public struct VerbSpec: Sendable {
 extension Verb {
   /// The declaration of this subcommand.
   public var spec: VerbSpec {
-    let exercise = ArgumentSpec(name: "<exercise>", help: "ex1, ex2, ex3 or ex4.", isOptional: false)
+    let exercise = ArgumentSpec(name: "<exercise>", help: "ex1 … ex4, or ex5 (the optional capstone).", isOptional: false)
     let timeLimit = OptionSpec.value(
       "--time-limit", "<seconds>", "Seconds per check before it is stopped.", default: "30")
     switch self {
@@ -83,7 +83,7 @@ extension Verb {
           exercise that does not compile, a crash or an endless loop costs only
           that exercise or check; the others are still graded.
           """,
-        arguments: [ArgumentSpec(name: "<exercise>", help: "ex1, ex2, ex3 or ex4 (default: all).", isOptional: true)],
+        arguments: [ArgumentSpec(name: "<exercise>", help: "ex1 … ex5 (default: all; ex5 is optional).", isOptional: true)],
         options: [timeLimit, .flag("--json", "Print the reports as JSON.")])
     case .hint:
       return VerbSpec(
@@ -93,7 +93,7 @@ extension Verb {
           .build/workbook-hints.json.
           """,
         arguments: [
-          ArgumentSpec(name: "<exercise>", help: "ex1, ex2, ex3 or ex4 (optional with --reset).", isOptional: true)
+          ArgumentSpec(name: "<exercise>", help: "ex1 … ex5 (optional with --reset).", isOptional: true)
         ],
         options: [
           .flag("--all", "Show every hint for the exercise."),
@@ -122,10 +122,13 @@ extension Verb {
           .value("--steps", "<n>", "Optimizer steps to train."),
           .value("--lr", "<x>", "Learning rate."),
           .value("--threshold", "<x>", "Clipping threshold (maxNorm, or clipValue for ex2)."),
-          .value("--accumulation-steps", "<k>", "Micro-batches per optimizer step (ex3, ex4)."),
+          .value("--accumulation-steps", "<k>", "Micro-batches per optimizer step (ex3, ex4, ex5)."),
           .flag("--sweep", "Try several thresholds and print a table (ex1)."),
           .value("--momentum", "<x>", "SGD momentum (ex1)."),
           .flag("--no-scaling", "Do not divide the loss, to see what goes wrong (ex3)."),
+          .value("--init-scale", "<x>", "The loss scaler's first scale (ex5).", default: "65536"),
+          .value("--growth-interval", "<n>", "Clean steps before the scale doubles (ex5).", default: "100"),
+          .flag("--clip-before-unscale", "Show what clipping before unscaling does (ex5)."),
           .value("--svg", "<file>", "Save the chart as SVG."),
           .value("--csv", "<file>", "Save the per-step numbers as CSV."),
           .flag("--color", "Use colours even when not writing to a terminal."),

@@ -25,6 +25,11 @@ public struct DemoOptions: Equatable, Sendable {
   public var momentum: Double?
   /// ex3: skip dividing the loss, to show what goes wrong.
   public var noScaling = false
+  /// Exercise 5: the scaler's initial scale and growth interval, and the
+  /// analysis of clipping before unscaling.
+  public var initScale: Double?
+  public var growthInterval: Int?
+  public var clipBeforeUnscale = false
   /// ANSI colours in terminal charts.
   public var color = false
   /// Terminal width for charts and tables.

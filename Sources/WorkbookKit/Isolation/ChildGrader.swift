@@ -44,7 +44,7 @@ public struct ChildGrader: Sendable {
   public var grace: TimeInterval
 
   /// Makes each child's key; tests fix it to sign their scripted reports.
-  public var makeKey: @Sendable () -> [UInt8] = ReportSigner.freshKey
+  public var makeKey: @Sendable () -> [UInt8] = { ReportSigner.freshKey() }
 
   public init(command: GradingCommand, timeLimit: TimeInterval, grace: TimeInterval? = nil) {
     self.command = command
