@@ -158,12 +158,15 @@ struct HelpTests {
       Help.text(for: .grade) == """
         OVERVIEW: Write a grading report for a course autograder.
 
-        Every exercise is worth 25 points, shared equally among its checks.
-        Without a file option the report is printed as a table. The exit
-        code is 0 whenever the report was written, whatever the score.
+        Exercises 1 to 4 are worth 25 points each, shared equally among
+        their checks. The optional capstone, ex5, counts only with
+        --capstone (25 more points, out of 125). Without a file option the
+        report is printed as a table. The exit code is 0 whenever the
+        report was written, whatever the score.
 
         USAGE: workbook grade [--json <file>] [--junit <file>] [--visibility <when>]
-                              [--stdout-visibility <when>] [--time-limit <seconds>]
+                              [--stdout-visibility <when>] [--capstone]
+                              [--time-limit <seconds>]
 
         OPTIONS:
           --json <file>           Write Gradescope's results.json to this file.
@@ -174,6 +177,7 @@ struct HelpTests {
           --stdout-visibility <when>
                                   When students see the autograder's output, with the
                                   same choices. (default: visible)
+          --capstone              Grade the optional capstone, ex5, too.
           --time-limit <seconds>  Seconds per check before it is stopped. (default: 30)
           -h, --help              Show help information.
         """)

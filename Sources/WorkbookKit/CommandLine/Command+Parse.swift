@@ -75,12 +75,14 @@ extension Command {
 
   private static func gradeOptions(_ arguments: Arguments) throws(UsageError) -> GradeOptions {
     let choices = "visible, hidden, after_due_date or after_published"
-    return GradeOptions(
+    var options = GradeOptions(
       jsonPath: arguments.values["--json"], junitPath: arguments.values["--junit"],
       timeLimit: try timeLimit(arguments),
       visibility: try arguments.value("--visibility", expected: choices, GradescopeReport.Visibility.init) ?? .visible,
       stdoutVisibility: try arguments.value("--stdout-visibility", expected: choices, GradescopeReport.Visibility.init)
         ?? .visible)
+    options.includeCapstone = arguments.has("--capstone")
+    return options
   }
 
   private static func benchOptions(_ arguments: Arguments) throws(UsageError) -> BenchOptions {

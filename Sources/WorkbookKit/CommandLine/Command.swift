@@ -83,6 +83,8 @@ public struct GradeOptions: Equatable, Sendable {
   /// standard output.
   public var visibility = GradescopeReport.Visibility.visible
   public var stdoutVisibility = GradescopeReport.Visibility.visible
+  /// Grade the optional capstone (ex5) too.
+  public var includeCapstone = false
 
   public init(
     jsonPath: String? = nil, junitPath: String? = nil, timeLimit: TimeInterval = 30,

@@ -138,9 +138,11 @@ extension Verb {
       return VerbSpec(
         verb: self, summary: "Write a grading report for a course autograder.",
         discussion: """
-          Every exercise is worth 25 points, shared equally among its checks.
-          Without a file option the report is printed as a table. The exit
-          code is 0 whenever the report was written, whatever the score.
+          Exercises 1 to 4 are worth 25 points each, shared equally among
+          their checks. The optional capstone, ex5, counts only with
+          --capstone (25 more points, out of 125). Without a file option the
+          report is printed as a table. The exit code is 0 whenever the
+          report was written, whatever the score.
           """,
         arguments: [],
         options: [
@@ -153,6 +155,7 @@ extension Verb {
           .value(
             "--stdout-visibility", "<when>", "When students see the autograder's output, with the same choices.",
             default: "visible"),
+          .flag("--capstone", "Grade the optional capstone, ex5, too."),
           timeLimit,
         ])
     case .bench:

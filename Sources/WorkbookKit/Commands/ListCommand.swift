@@ -18,8 +18,12 @@ struct ListCommand {
 
   /// The screen: a progress line, one row per exercise, the next step.
   static func render(_ reports: [ExerciseReport], paint: Paint) -> [String] {
-    let done = reports.filter { $0.state == .passed }.count
-    var lines = [paint.bold("Gradient Workbook: \(done) of \(reports.count) exercises done"), ""]
+    // The capstone is optional: the headline counts the four, and says so.
+    let core = reports.filter { !$0.exercise.isCapstone }
+    let done = core.filter { $0.state == .passed }.count
+    let capstone = reports.first { $0.exercise.isCapstone }
+    let extra = capstone.map { $0.state == .passed ? ", and the optional capstone" : " (ex5 is an optional capstone)" } ?? ""
+    var lines = [paint.bold("Gradient Workbook: \(done) of \(core.count) exercises done\(extra)"), ""]
     let titleWidth = reports.map(\.exercise.title.count).max() ?? 0
     let counts = reports.map { "\($0.passedCount)/\($0.results.count) checks" }
     let countWidth = counts.map(\.count).max() ?? 0
