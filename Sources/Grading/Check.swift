@@ -32,7 +32,7 @@ public struct Check<Code> {
     func result(_ status: CheckResult.Status, _ message: String, _ mistake: Mistake? = nil) -> CheckResult {
       CheckResult(
         exercise: exercise, check: id, title: title, status: status, message: message,
-        mistake: mistake, guide: mistake.map(GuideReference.init))
+        mistake: mistake, guide: mistake.map { GuideReference($0, checkedBy: exercise) })
     }
     do {
       try body(code)
@@ -40,7 +40,9 @@ public struct Check<Code> {
     } catch let finding as Finding {
       var message = finding.message
       if let mistake = finding.mistake {
-        message += "\nThis looks like \(mistake.label). Read \(GuideReference(mistake))."
+        // The guide beside the exercise being graded, not another one.
+        let guide = GuideReference(mistake, checkedBy: exercise)
+        message += "\nThis looks like \(mistake.label). Read \(guide.location)."
       }
       return result(.failed, message, finding.mistake)
     } catch let WorkbookError.notImplemented(number, function) {

@@ -21,12 +21,26 @@ public struct GuideReference: Codable, Sendable, Equatable, CustomStringConverti
     }
   }
 
-  public init(_ mistake: Mistake) {
-    self.init(file: mistake.guide.guideFile, heading: mistake.heading)
+  /// The section that explains `mistake` in the guide of `exercise`, whose
+  /// check named it; in the first guide that explains it if that guide
+  /// does not (it should: `Mistake.guides` lists every exercise whose
+  /// checks can name the mistake).
+  ///
+  ///     GuideReference(.lossNotDivided, checkedBy: .ex4).file
+  ///     // "Exercises/ex4-accumulation-and-clipping/README.md"
+  public init(_ mistake: Mistake, checkedBy exercise: Exercise) {
+    let guide = mistake.guides.contains(exercise) ? exercise : mistake.guides.first ?? exercise
+    self.init(file: guide.guideFile, heading: mistake.heading)
+  }
+
+  /// "Exercises/ex3-gradient-accumulation/README.md:57", or the file alone
+  /// when the heading's line is not known.
+  public var location: String {
+    "\(file)\(line.map { ":\($0)" } ?? "")"
   }
 
   /// "Exercises/ex3-gradient-accumulation/README.md:57 (“The loss is not divided”)"
   public var description: String {
-    "\(file)\(line.map { ":\($0)" } ?? "") (“\(heading)”)"
+    "\(location) (“\(heading)”)"
   }
 }

@@ -1,8 +1,11 @@
 /// The mistakes the graders recognise by their numerical signature.
 ///
-/// Each one has a heading in its exercise guide's "Common mistakes" section;
-/// a failing check names the mistake and points at that heading's line, so
-/// the student reads the explanation right where it is written.
+/// Each one has a heading in the "Common mistakes" section of every guide
+/// whose exercise's checks can name it; a failing check names the mistake
+/// and points at that heading's line in the guide of the exercise being
+/// graded, so the student reads the explanation beside the exercise at
+/// hand. Mistakes are named by their heading, not numbered: a number would
+/// have to be kept in step with every guide whenever a mistake is added.
 public enum Mistake: String, Codable, CaseIterable, Sendable {
   // Accumulation (exercises 3 and 4).
   case lossNotDivided
@@ -46,32 +49,6 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
   // Value clipping (exercise 2).
   case cosineNotClamped
 
-  /// The number used in the course's list of classic mistakes, where it has one.
-  public var number: Int? {
-    switch self {
-    case .lossNotDivided: return 1
-    case .zeroGradInsideWindow: return 2
-    case .stepEveryMicroBatch: return 3
-    case .noZeroGradAfterStep: return 4
-    case .stepOffByOne: return 5
-    case .partialWindowDropped: return 6
-    case .partialWindowDividedBySteps: return 7
-    case .meanOfMicroBatchMeans: return 8
-    case .clipEachMicroBatch: return 9
-    case .clipAtWrongTime: return 10
-    case .perParameterNorm: return 11
-    case .valueClipInsteadOfNorm, .normClipInsteadOfValue: return 12
-    case .returnsClippedNorm: return 13
-    case .scalesUpSmallGradients: return 14
-    case .missingEpsilon, .missingSquareRoot, .noZeroGradBeforeBackward, .validatesTooLate, .weightFromIntegerDivision, .wrongPNormRoot,
-      .nanLostInMinMax, .clipsWeightsNotGradients, .cosineNotClamped, .clipBeforeUnscale, .unscalePerMicroBatch,
-      .stepDespiteOverflow, .infCheckOnLossOnly, .infCheckAfterClip, .scaleNeverUpdated, .scaleUpdatedPerMicroBatch,
-      .growthWithoutTrackerReset, .unscaleWrongWay, .schedulerPerMicroBatch, .scheduleAdvancedOnSkip,
-      .noZeroGradAfterSkip:
-      return nil
-    }
-  }
-
   /// The heading of the guide section that explains it (without the `###`).
   public var heading: String {
     switch self {
@@ -114,27 +91,30 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
     }
   }
 
-  /// The exercise whose guide explains it.
-  public var guide: Exercise {
+  /// The exercises whose guides explain it, in exercise order: those whose
+  /// checks can name it. A check's message points into the guide of the
+  /// exercise being graded (see `GuideReference.init(_:checkedBy:)`).
+  public var guides: [Exercise] {
     switch self {
     case .lossNotDivided, .zeroGradInsideWindow, .stepEveryMicroBatch, .noZeroGradAfterStep, .stepOffByOne,
       .partialWindowDropped, .partialWindowDividedBySteps, .meanOfMicroBatchMeans, .weightFromIntegerDivision:
-      return .ex3
-    case .clipEachMicroBatch, .clipAtWrongTime, .validatesTooLate: return .ex4
+      return [.ex3, .ex4]
+    case .clipEachMicroBatch: return [.ex4]
+    case .validatesTooLate: return [.ex4, .ex5]
     case .clipBeforeUnscale, .unscalePerMicroBatch, .stepDespiteOverflow, .infCheckOnLossOnly, .infCheckAfterClip,
       .scaleNeverUpdated, .scaleUpdatedPerMicroBatch, .growthWithoutTrackerReset, .unscaleWrongWay,
       .schedulerPerMicroBatch, .scheduleAdvancedOnSkip, .noZeroGradAfterSkip:
-      return .ex5
-    case .normClipInsteadOfValue, .cosineNotClamped: return .ex2
-    case .perParameterNorm, .valueClipInsteadOfNorm, .returnsClippedNorm, .scalesUpSmallGradients, .missingEpsilon,
-      .missingSquareRoot, .noZeroGradBeforeBackward, .wrongPNormRoot, .nanLostInMinMax, .clipsWeightsNotGradients:
-      return .ex1
+      return [.ex5]
+    case .clipAtWrongTime: return [.ex1, .ex2, .ex4]
+    case .returnsClippedNorm: return [.ex1, .ex4]
+    case .noZeroGradBeforeBackward: return [.ex1, .ex2]
+    case .normClipInsteadOfValue, .cosineNotClamped: return [.ex2]
+    case .perParameterNorm, .valueClipInsteadOfNorm, .scalesUpSmallGradients, .missingEpsilon, .missingSquareRoot,
+      .wrongPNormRoot, .nanLostInMinMax, .clipsWeightsNotGradients:
+      return [.ex1]
     }
   }
 
-  /// "mistake 8, “The mean of micro-batch means”"
-  public var label: String {
-    let name = "“\(heading)”"
-    return number.map { "mistake \($0), \(name)" } ?? "the mistake \(name)"
-  }
+  /// "the mistake “The mean of micro-batch means”"
+  public var label: String { "the mistake “\(heading)”" }
 }

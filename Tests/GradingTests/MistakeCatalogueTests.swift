@@ -30,9 +30,35 @@ struct MistakeCatalogueTests {
     #expect(WrongImplementation.catalogue.contains { $0.expected == mistake })
   }
 
-  @Test("Every mistake's heading is in its guide", arguments: Mistake.allCases)
-  func headingInGuide(_ mistake: Mistake) {
-    #expect(GuideReference(mistake).line != nil, "no “\(mistake.heading)” heading in \(mistake.guide.guideFile)")
+  @Test("Every mistake's heading is in each guide said to explain it", arguments: Mistake.allCases)
+  func headingInGuides(_ mistake: Mistake) {
+    #expect(!mistake.guides.isEmpty)
+    for exercise in mistake.guides {
+      let reference = GuideReference(mistake, checkedBy: exercise)
+      #expect(reference.file == exercise.guideFile)
+      #expect(reference.line != nil, "no “\(mistake.heading)” heading in \(exercise.guideFile)")
+    }
+  }
+
+  /// Every (exercise, mistake) pair where a check of the exercise names the
+  /// mistake for a catalogued wrong implementation.
+  static let namedByExercise: [(Exercise, Mistake)] = {
+    var pairs: [(Exercise, Mistake)] = []
+    for wrong in WrongImplementation.catalogue {
+      for mistake in wrong.alsoNamed.union(wrong.expected.map { [$0] } ?? []).sorted(by: { $0.rawValue < $1.rawValue })
+      where !pairs.contains(where: { $0 == (wrong.exercise, mistake) }) {
+        pairs.append((wrong.exercise, mistake))
+      }
+    }
+    return pairs
+  }()
+
+  @Test("A mistake an exercise's checks can name is explained in that exercise's own guide", arguments: namedByExercise)
+  func explainedBesideTheExercise(_ exercise: Exercise, _ mistake: Mistake) {
+    #expect(mistake.guides.contains(exercise), "\(exercise.name) names \(mistake), but Mistake.guides leaves it out")
+    let reference = GuideReference(mistake, checkedBy: exercise)
+    #expect(reference.file == exercise.guideFile)
+    #expect(reference.line != nil, "no “\(mistake.heading)” heading in \(exercise.guideFile)")
   }
 
   @Test("Catalogue entries have distinct names")
@@ -60,9 +86,9 @@ struct MistakeCatalogueTests {
     let named = try #require(
       failures.first { $0.mistake == expected }, "no failing check named \(expected): \(summary)")
     let guide = try #require(named.guide, "\(named.check) names \(expected) but gives no guide reference")
-    #expect(guide == GuideReference(expected))
-    #expect(guide.file == expected.guide.guideFile)
-    #expect(named.message.contains("Read \(guide)"), "the message does not send the student to the guide")
+    #expect(guide == GuideReference(expected, checkedBy: wrong.exercise))
+    #expect(guide.file == wrong.exercise.guideFile, "the message points away from the exercise being graded")
+    #expect(named.message.contains("Read \(guide.location)."), "the message does not send the student to the guide")
   }
 
   @Test("No check names another mistake than the one made", arguments: WrongImplementation.catalogue)
