@@ -50,14 +50,19 @@ public func trainStepWithoutClipping(
 /// were laid end to end in one vector.
 ///
 /// Parameters whose `grad` is `nil` take no part (PyTorch skips them too).
-/// With no gradients at all, the norm is 0.
+/// With no gradients at all, the norm is 0. A NaN entry makes the norm NaN,
+/// and an infinite one makes it infinite (or NaN, if there is also a NaN).
+///
+/// For gradients `[3, 4]`, none and `[12]`: 13 for `normType` 2, 12 for
+/// `.infinity`, 19 for 1.
 ///
 /// - Parameters:
-///   - parameters: the tensors whose gradients are measured.
+///   - parameters: the tensors whose gradients are measured; not changed.
 ///   - normType: 2 for the Euclidean length √(Σ g²), `.infinity` for the
 ///     largest |g|, or any other p > 0 for (Σ |g|ᵖ)^(1/p).
 /// - Returns: the total norm.
-/// - Throws: `WorkbookError.invalidArgument` if `normType` is not positive.
+/// - Throws: `WorkbookError.invalidArgument(function: "gradNorm", …)` if
+///   `normType` is not positive.
 public func gradNorm(_ parameters: [Tensor], normType: Double = 2) throws -> Double {
   // TODO(ex1): combine every parameter's gradient into one norm.
   throw WorkbookError.notImplemented(exercise: 1, function: "gradNorm")
@@ -67,7 +72,10 @@ public func gradNorm(_ parameters: [Tensor], normType: Double = 2) throws -> Dou
 /// like PyTorch's `torch.nn.utils.clip_grad_norm_`.
 ///
 /// Every gradient is multiplied by the same factor,
-/// `min(1, maxNorm / (totalNorm + 1e-6))`, so the direction is kept.
+/// `min(1, maxNorm / (totalNorm + 1e-6))`, so the direction is kept. The
+/// factor is applied whatever the norm, also when it is `maxNorm` or below.
+/// For gradients `[3, 4]` and `[12]` (norm 13) and `maxNorm` 1, they become
+/// about `[0.2308, 0.3077]` and `[0.9231]`, and the result is 13.
 ///
 /// - Parameters:
 ///   - parameters: the tensors whose gradients are clipped in place.
@@ -80,7 +88,8 @@ public func gradNorm(_ parameters: [Tensor], normType: Double = 2) throws -> Dou
 ///     every entry becomes NaN, as in PyTorch.
 /// - Returns: the total norm *before* clipping, the number worth logging.
 /// - Throws: `WorkbookError.invalidArgument` for a negative `maxNorm` or a
-///   bad `normType`; `WorkbookError.nonFiniteNorm` when asked to.
+///   bad `normType`; `WorkbookError.nonFiniteNorm(function: "clipGradNorm",
+///   norm:)` when asked to, before any gradient is changed.
 @discardableResult
 public func clipGradNorm(
   _ parameters: [Tensor], maxNorm: Double, normType: Double = 2, errorIfNonfinite: Bool = false
@@ -92,9 +101,18 @@ public func clipGradNorm(
 /// One training step with gradient clipping by norm.
 ///
 /// Like `trainStepWithoutClipping`, with the gradient clipped to `maxNorm`
-/// at the one moment it makes sense.
+/// (by `clipGradNorm`, with its default `normType` 2) at the one moment it
+/// makes sense: after this batch's gradient exists and before the optimizer
+/// uses it.
 ///
-/// - Returns: the batch's loss and the total gradient norm before clipping.
+/// - Parameters:
+///   - model: the model to train.
+///   - optimizer: the optimizer over the model's parameters.
+///   - batch: this step's inputs and targets.
+///   - lossFunction: returns the batch's mean loss.
+///   - maxNorm: the clipping threshold, passed to `clipGradNorm`.
+/// - Returns: the batch's loss (before the step) and the total gradient norm
+///   before clipping, as `clipGradNorm` returned it.
 /// - Throws: what the model, the loss or `clipGradNorm` throw.
 public func trainStep(
   model: any Module, optimizer: any Optimizer, batch: Batch, lossFunction: LossFunction, maxNorm: Double
