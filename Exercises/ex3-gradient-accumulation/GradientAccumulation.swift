@@ -46,18 +46,23 @@ public func trainOnWholeBatch(
 /// much as it would there, also when micro-batches have different sizes.
 /// When the micro-batches do not fill whole windows, the last, shorter
 /// window is still trained on. `lossFunction` returns the mean loss of the
-/// batch it is given.
+/// batch it is given. Gradients already in `.grad` when it is called belong
+/// to no window and must not reach any step.
+///
+/// With 10 micro-batches and `accumulationSteps` 4, the steps come after
+/// micro-batches 4, 8 and 10, and three losses are returned.
 ///
 /// - Parameters:
 ///   - model: the model to train.
-///   - optimizer: the optimizer over the model's parameters.
+///   - optimizer: the optimizer over the model's parameters; the only way
+///     the parameters are moved and the gradients cleared.
 ///   - microBatches: the micro-batches, in order.
 ///   - accumulationSteps: micro-batches per optimizer step; at least 1.
 ///   - lossFunction: e.g. `{ try mse($0, $1) }`.
 /// - Returns: one loss per optimizer step: the window's mean loss over its
 ///   samples (what the whole-batch step would report).
-/// - Throws: `WorkbookError.invalidArgument` if `accumulationSteps` < 1;
-///   what the model or the loss throw.
+/// - Throws: `WorkbookError.invalidArgument(function: "trainWithAccumulation",
+///   …)` if `accumulationSteps` < 1; what the model or the loss throw.
 public func trainWithAccumulation(
   model: any Module, optimizer: any Optimizer, microBatches: [Batch],
   accumulationSteps: Int, lossFunction: LossFunction
