@@ -10,9 +10,9 @@
 // The loop is handed the clipping function to call, with the shape of
 // exercise 1's `clipGradNorm`: the graders hand it a reference version, so
 // this exercise is graded on its own logic alone, and the demo hands it
-// yours when exercise 1 compiles. The guide, README.md beside this file, explains each step and
-// shows with numbers what goes wrong when each micro-batch is clipped;
-// `swift run workbook hint ex4` gives hints.
+// yours when exercise 1 compiles. The guide, README.md beside this file,
+// explains each step and shows with numbers what goes wrong when each
+// micro-batch is clipped; `swift run workbook hint ex4` gives hints.
 //
 // Grade this exercise:  swift test --filter Exercise4
 // See it work:          swift run workbook run ex4
@@ -44,7 +44,10 @@ public func trainOnWholeBatchWithClipping(
 ///
 /// Each step must equal `trainOnWholeBatchWithClipping` on the window's
 /// micro-batches joined into one batch, with the same rules as exercise 3
-/// for unequal micro-batches and a last, shorter window.
+/// for unequal micro-batches and a last, shorter window: the window's whole
+/// gradient is clipped, once, and nothing before it is complete. With 10
+/// micro-batches and `accumulationSteps` 4, the gradient is clipped and
+/// stepped after micro-batches 4, 8 and 10, and three records are returned.
 ///
 /// - Parameters:
 ///   - model: the model to train.
@@ -57,8 +60,10 @@ public func trainOnWholeBatchWithClipping(
 ///     exercise 1's: `try clipGradNorm(model.parameters(), maxNorm: maxNorm)`.
 /// - Returns: one record per optimizer step: the window's mean loss and its
 ///   accumulated gradient's norm before clipping.
-/// - Throws: `WorkbookError.invalidArgument` if `accumulationSteps` < 1 or
-///   `maxNorm` < 0; what the model, the loss or `clipGradNorm` throw.
+/// - Throws: `WorkbookError.invalidArgument(function:
+///   "trainWithAccumulationAndClipping", …)` if `accumulationSteps` < 1 or
+///   `maxNorm` < 0, before anything is trained; what the model, the loss or
+///   `clipGradNorm` throw.
 public func trainWithAccumulationAndClipping(
   model: any Module, optimizer: any Optimizer, microBatches: [Batch],
   accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double, clipGradNorm: GradNormClipper
