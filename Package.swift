@@ -4,12 +4,18 @@ import PackageDescription
 
 // MARK: - Which code is graded
 
+/// A student's copy (`workbook handout`) has no Solutions/ and none of the
+/// tests that hold the reference or near copies of it; it builds without
+/// them, and its `workbook` says "write your code first" where the full
+/// workbook would show the reference.
+let isHandout = !FileManager.default.fileExists(atPath: Context.packageDirectory + "/Solutions")
+
 /// `WORKBOOK_SOLUTIONS=1 swift test` grades the reference solutions in
 /// Solutions/ instead of the student's code in Exercises/ (the instructor's
-/// check that everything is green). Only the small `Implementations` target
-/// sees the switch, so flipping it rebuilds seconds of code, not the engine.
-let gradeSolutions = ["1", "true", "yes"].contains(
-  (Context.environment["WORKBOOK_SOLUTIONS"] ?? "").lowercased())
+/// check that everything is green). Only the exercises' small runners see
+/// the switch, so flipping it rebuilds seconds of code, not the engine.
+let gradeSolutions =
+  !isHandout && ["1", "true", "yes"].contains((Context.environment["WORKBOOK_SOLUTIONS"] ?? "").lowercased())
 
 // MARK: - Build settings
 
@@ -51,11 +57,12 @@ let exerciseTargets: [Target] = exerciseFolders.enumerated().flatMap { index, fo
   let number = index + 1
   let engine: [Target.Dependency] = ["Autograd", "Datasets"]
   return [
-    .target(name: "Exercise\(number)", dependencies: engine, path: "Exercises/\(folder)", exclude: ["README.md"]),
+    .target(name: "Exercise\(number)", dependencies: engine, path: "Exercises/\(folder)", exclude: ["README.md"])
+  ] + (isHandout ? [] : [
     // The reference is optimized like the engine: the demos and the
     // benchmark run it, and nobody steps through it in a debugger.
-    .target(name: "Solution\(number)", dependencies: engine, path: "Solutions/\(folder)", swiftSettings: optimized),
-  ]
+    .target(name: "Solution\(number)", dependencies: engine, path: "Solutions/\(folder)", swiftSettings: optimized)
+  ])
 }
 
 /// The graded code of exercise `number`: the student's, or the reference
@@ -81,6 +88,30 @@ let runnerTargets: [Target] = runners.map { runner in
     swiftSettings: gradeSolutions ? [.define("WORKBOOK_SOLUTIONS")] : [])
 }
 
+/// What only the full workbook has: the reference wired for the demos and
+/// the graders' self-tests, and the tests that hold wrong implementations.
+let referenceTargets: [Target] =
+  isHandout
+  ? []
+  : [
+    // The reference solutions as one `WorkbookCode`, for the demos'
+    // fallback, the benchmark and the graders' self-tests.
+    .target(
+      name: "References", dependencies: ["Grading", "Autograd"] + (1...5).map { .target(name: "Solution\($0)") }),
+    // The graders' own proof: wrong implementations fail with the right
+    // diagnosis, correct variants and the reference pass, stubs fail.
+    .testTarget(
+      name: "GradingTests",
+      dependencies: ["Grading", "References", "Autograd", "Datasets", "WorkbookKit"]
+        + (1...5).map { .target(name: "Exercise\($0)") }),
+    .testTarget(name: "WorkbookTests", dependencies: ["WorkbookKit", "Grading", "Charts", "References"]),
+    // A grading program whose "student code" misbehaves on purpose: it
+    // crashes, hangs, exits, or forges reports (Tests/GradingFixture).
+    .executableTarget(
+      name: "grading-fixture", dependencies: ["WorkbookKit", "Grading", "Autograd", "Datasets", "References"],
+      path: "Tests/GradingFixture"),
+  ]
+
 // MARK: - Package
 
 let package = Package(
@@ -99,15 +130,11 @@ let package = Package(
 
     // The graders: checks, the answer key, mistake diagnosis, isolation.
     .target(name: "Grading", dependencies: ["Autograd", "Datasets"], swiftSettings: optimized),
-    // The reference solutions as one `WorkbookCode`, for the demos'
-    // fallback, the benchmark and the graders' self-tests.
-    .target(
-      name: "References", dependencies: ["Grading", "Autograd"] + (1...5).map { .target(name: "Solution\($0)") }),
-
     // The `workbook` command: list, check, hint, watch, run (demos), grade, bench.
     .target(
       name: "WorkbookKit",
-      dependencies: ["Autograd", "Datasets", "Charts", "Grading", "References"], swiftSettings: optimized),
+      dependencies: ["Autograd", "Datasets", "Charts", "Grading"] + (isHandout ? [] : ["References"]),
+      swiftSettings: optimized + (isHandout ? [.define("WORKBOOK_HANDOUT")] : [])),
     // It links no student code: it builds and runs the runners below.
     .executableTarget(name: "workbook", dependencies: ["WorkbookKit"]),
 
@@ -117,18 +144,6 @@ let package = Package(
     // What a student runs: every check of every exercise on their code,
     // each exercise through its runner, as `workbook check` grades it.
     .testTarget(name: "ExerciseTests", dependencies: ["WorkbookKit", "Grading"]),
-    // The graders' own proof: wrong implementations fail with the right
-    // diagnosis, correct variants and the reference pass, stubs fail.
-    .testTarget(
-      name: "GradingTests",
-      dependencies: ["Grading", "References", "Autograd", "Datasets", "WorkbookKit"]
-        + (1...5).map { .target(name: "Exercise\($0)") }),
-    .testTarget(name: "WorkbookTests", dependencies: ["WorkbookKit", "Grading", "Charts", "References"]),
-    // A grading program whose "student code" misbehaves on purpose: it
-    // crashes, hangs, exits, or forges reports (Tests/GradingFixture).
-    .executableTarget(
-      name: "grading-fixture", dependencies: ["WorkbookKit", "Grading", "Autograd", "Datasets", "References"],
-      path: "Tests/GradingFixture"),
-  ] + exerciseTargets + runnerTargets,
+  ] + referenceTargets + exerciseTargets + runnerTargets,
   swiftLanguageModes: [.v5]
 )

@@ -16,6 +16,8 @@ public struct CheckResult: Codable, Sendable, Equatable {
     case tampered
     /// The exercise's files do not compile, so none of its checks ran.
     case doesNotCompile
+    /// An autograder's submission did not hold the exercise's file.
+    case notSubmitted
   }
 
   public var exercise: Exercise
@@ -57,6 +59,8 @@ public struct ExerciseReport: Codable, Sendable, Equatable {
     case notStarted = "not started"
     /// The exercise's files do not compile: no check could run.
     case doesNotCompile = "does not compile"
+    /// The exercise's file was not in the submission.
+    case notSubmitted = "not submitted"
   }
 
   public var exercise: Exercise
@@ -77,6 +81,7 @@ public struct ExerciseReport: Codable, Sendable, Equatable {
     if !results.isEmpty && results.allSatisfy(\.passed) { return .passed }
     if !results.isEmpty && results.allSatisfy({ $0.status == .notImplemented }) { return .notStarted }
     if !results.isEmpty && results.allSatisfy({ $0.status == .doesNotCompile }) { return .doesNotCompile }
+    if !results.isEmpty && results.allSatisfy({ $0.status == .notSubmitted }) { return .notSubmitted }
     return .failing
   }
 }

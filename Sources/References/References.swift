@@ -22,7 +22,4 @@ public enum References {
     ex5: MixedPrecisionCode(
       unscaleGradients: Solution5.unscaleGradients, updateScale: Solution5.updateScale,
       trainWithMixedPrecision: Solution5.trainWithMixedPrecision))
-
-  /// The reference `clipGradNorm` as exercise 4 is handed it in the demos.
-  public static let clipGradNorm = GradNormClipper { try Solution1.clipGradNorm($0, maxNorm: $1, normType: $2, errorIfNonfinite: $3) }
 }

@@ -46,6 +46,9 @@ public enum WorkbookCommand {
     case let .watch(options): return try WatchCommand(options: options).run()
     case let .run(options): return try RunCommand(options: options).run()
     case let .grade(options): return try GradeCommand(options: options).run()
+    case let .reset(options): return try ResetCommand(options: options).run()
+    case let .handout(options): return try HandoutCommand(options: options).run()
+    case let .autograder(options): return try AutograderCommand(options: options).run()
     case let .bench(options): return try BenchCommand(options: options).run()
     case .gradeChild:
       // Only an exercise's runner grades: this program holds no student code.

@@ -1,6 +1,5 @@
 import Autograd
 import Datasets
-import References
 
 /// The engine benchmark's three workloads. Sizes and step structure match
 /// bench/pytorch_reference.py and bench/numpy_reference.py, so the
@@ -39,7 +38,7 @@ public enum BenchWorkload: String, CaseIterable, Sendable {
   /// that takes one optimizer step.
   public func makeStep(seed: UInt64) throws -> () throws -> Void {
     var rng = SplitMix64(seed: seed)
-    let clip = References.clipGradNorm
+    let clip = GradNormClipper.reference
     switch self {
     case .mlp:
       let model = MLP([2, 64, 64, 3], activation: .tanh, rng: &rng)

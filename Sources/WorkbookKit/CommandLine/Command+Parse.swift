@@ -49,6 +49,12 @@ extension Command {
       return .grade(try gradeOptions(arguments))
     case .bench:
       return .bench(try benchOptions(arguments))
+    case .reset:
+      guard let exercise = try arguments.exercise(at: 0) else { throw .missingArgument("<exercise>", verb: verb) }
+      return .reset(ResetOptions(exercise: exercise, yes: arguments.has("--yes")))
+    case .handout, .autograder:
+      guard let path = arguments.positionals.first else { throw .missingArgument("<folder>", verb: verb) }
+      return verb == .handout ? .handout(FolderOptions(path: path)) : .autograder(FolderOptions(path: path))
     case .gradeChild:
       guard let exercise = try arguments.exercise(at: 0) else { throw .missingArgument("<exercise>", verb: verb) }
       let known = Grader.checkIDs(exercise)
@@ -82,6 +88,11 @@ extension Command {
       stdoutVisibility: try arguments.value("--stdout-visibility", expected: choices, GradescopeReport.Visibility.init)
         ?? .visible)
     options.includeCapstone = arguments.has("--capstone")
+    options.notSubmitted = try arguments.value("--not-submitted", expected: "exercises, e.g. ex2,ex5") { text in
+      let names = text.split(separator: ",").map(String.init)
+      let exercises = names.compactMap(Exercise.init(name:))
+      return exercises.count == names.count && !names.isEmpty ? exercises : nil
+    } ?? []
     return options
   }
 

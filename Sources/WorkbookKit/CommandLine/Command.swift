@@ -14,6 +14,9 @@ public enum Command: Equatable, Sendable {
   case watch(WatchOptions)
   case run(RunOptions)
   case grade(GradeOptions)
+  case reset(ResetOptions)
+  case handout(FolderOptions)
+  case autograder(FolderOptions)
   case bench(BenchOptions)
   case gradeChild(GradeChildOptions)
 }
@@ -75,6 +78,25 @@ public struct RunOptions: Equatable, Sendable {
   }
 }
 
+/// `workbook reset exN [--yes]`.
+public struct ResetOptions: Equatable, Sendable {
+  public var exercise: Exercise
+  /// Reset without asking.
+  public var yes = false
+
+  public init(exercise: Exercise, yes: Bool = false) {
+    self.exercise = exercise
+    self.yes = yes
+  }
+}
+
+/// `workbook handout DIR` and `workbook autograder DIR`: the folder to write.
+public struct FolderOptions: Equatable, Sendable {
+  public var path: String
+
+  public init(path: String) { self.path = path }
+}
+
 public struct GradeOptions: Equatable, Sendable {
   public var jsonPath: String?
   public var junitPath: String?
@@ -85,6 +107,9 @@ public struct GradeOptions: Equatable, Sendable {
   public var stdoutVisibility = GradescopeReport.Visibility.visible
   /// Grade the optional capstone (ex5) too.
   public var includeCapstone = false
+  /// Exercises whose file was not submitted (an autograder's): each
+  /// scores 0 as "not submitted", without being built.
+  public var notSubmitted: [Exercise] = []
 
   public init(
     jsonPath: String? = nil, junitPath: String? = nil, timeLimit: TimeInterval = 30,

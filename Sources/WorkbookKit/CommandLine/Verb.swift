@@ -2,7 +2,7 @@ import Grading
 
 /// The subcommands of `workbook`.
 public enum Verb: String, CaseIterable, Sendable {
-  case list, check, hint, watch, run, grade, bench, help
+  case list, check, hint, watch, run, reset, grade, handout, autograder, bench, help
   /// The child side of isolated grading; not shown in the help.
   case gradeChild = "__grade"
 
@@ -156,8 +156,40 @@ extension Verb {
             "--stdout-visibility", "<when>", "When students see the autograder's output, with the same choices.",
             default: "visible"),
           .flag("--capstone", "Grade the optional capstone, ex5, too."),
+          .value(
+            "--not-submitted", "<exercises>",
+            "Exercises whose file was not submitted, e.g. ex2,ex5: each scores 0 as not submitted."),
           timeLimit,
         ])
+    case .reset:
+      return VerbSpec(
+        verb: self, summary: "Put an exercise's file back as it was shipped.",
+        discussion: """
+          Your version is kept under .build/workbook-backups/ first. Asks
+          before it changes anything, unless given --yes.
+          """,
+        arguments: [exercise],
+        options: [.flag("--yes", "Reset without asking.")])
+    case .handout:
+      return VerbSpec(
+        verb: self, summary: "Write a student copy of the workbook, without the answers.",
+        discussion: """
+          The copy has no Solutions/ and none of the tests that hold the
+          reference or near copies of it; it builds, tests and runs on its
+          own. The folder must not exist yet; its parent must.
+          """,
+        arguments: [ArgumentSpec(name: "<folder>", help: "Where to write the copy.", isOptional: false)],
+        options: [])
+    case .autograder:
+      return VerbSpec(
+        verb: self, summary: "Write a Gradescope autograder folder and its .zip.",
+        discussion: """
+          The folder holds setup.sh (installs Swift \(AutograderScripts.swiftVersion) on Gradescope's Ubuntu
+          image and checks its signature), run_autograder and a student copy
+          of the workbook. The zip beside it is what Gradescope takes.
+          """,
+        arguments: [ArgumentSpec(name: "<folder>", help: "Where to write the autograder.", isOptional: false)],
+        options: [])
     case .bench:
       return VerbSpec(
         verb: self, summary: "Time the autograd engine on three workloads.",

@@ -13,10 +13,13 @@ struct GradeCommand {
   func run() throws -> ExitCode {
     var reports: [ExerciseReport] = []
     // The capstone counts only when the instructor asks for it.
-    let exercises = options.includeCapstone ? Exercise.allCases : Exercise.core
-    try console.grading(timeLimit: options.timeLimit, what: "every exercise").grade(exercises) {
-      reports.append($0)
+    let exercises = (options.includeCapstone ? Exercise.allCases : Exercise.core)
+    let submitted = exercises.filter { !options.notSubmitted.contains($0) }
+    var graded: [Exercise: ExerciseReport] = [:]
+    try console.grading(timeLimit: options.timeLimit, what: "every exercise").grade(submitted) {
+      graded[$0.exercise] = $0
     }
+    reports = exercises.map { graded[$0] ?? Self.notSubmitted($0) }
     console.clearStatus()
 
     if let path = options.jsonPath {
@@ -34,6 +37,19 @@ struct GradeCommand {
       console.lines(TextWrap.wrap("Score \(Score.summary(reports)). Wrote \(files.joined(separator: " and ")).", width: 80))
     }
     return .success
+  }
+
+  /// The report of an exercise whose file the submission did not hold.
+  static func notSubmitted(_ exercise: Exercise) -> ExerciseReport {
+    let file = (exercise.sourceFile as NSString).lastPathComponent
+    return ExerciseReport(
+      exercise: exercise,
+      results: Grader.checks(exercise).map {
+        CheckResult(
+          exercise: exercise, check: $0.id, title: $0.title, status: .notSubmitted,
+          message: "\(file) was not in the submission, so \(exercise.name) scores 0. Submit the file named "
+            + "\(file) (it is found by its name anywhere in the submission).")
+      })
   }
 
   private func write(_ data: Data, to path: String) throws {

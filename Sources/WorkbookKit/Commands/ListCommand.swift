@@ -45,7 +45,7 @@ struct ListCommand {
   static func stateWord(_ state: ExerciseReport.State, _ paint: Paint) -> String {
     switch state {
     case .passed: return paint.green(state.rawValue)
-    case .failing, .doesNotCompile: return paint.red(state.rawValue)
+    case .failing, .doesNotCompile, .notSubmitted: return paint.red(state.rawValue)
     case .notStarted: return paint.faint(state.rawValue)
     }
   }

@@ -1,6 +1,5 @@
 import Foundation
 import Grading
-import References
 
 /// `workbook run exN`: an exercise's demo, on the student's code when it is
 /// there and on the reference otherwise.
@@ -16,7 +15,7 @@ struct RunCommand {
 
   /// The workbook command's side.
   func run() throws -> ExitCode {
-    if options.source == .reference { return try show(code: References.code, owner: .reference) }
+    if options.source == .reference { return try show(code: ReferenceCode.required(for: options.exercise), owner: .reference) }
     let build = try RunnerBuild.here()
     let exercise = options.exercise
     console.status("Building \(exercise.name)…")
@@ -49,7 +48,7 @@ struct RunCommand {
           + "your own code run (swift run workbook check \(exercise.name) shows it too).", width: console.width
       ).map(paint.yellow))
     console.lines(compiler.prefix(12).flatMap { TextWrap.wrap($0, width: console.width, indent: 4) })
-    return try show(code: References.code, owner: .reference)
+    return try show(code: ReferenceCode.required(for: exercise), owner: .reference)
   }
 
   /// The runner's side: the demo on `code`, the exercise's code this
@@ -66,20 +65,24 @@ struct RunCommand {
     if owner == .student, !Demos.isImplemented(exercise, in: code) {
       if exercise == .ex4, var ex4 = code.ex4 {
         // The loop may be written while exercise 1's clipping is not.
-        ex4.clipper = References.clipGradNorm
+        ex4.clipper = .reference
         if Demos.isImplemented(.ex4, in: WorkbookCode(ex4: ex4)) {
           code.ex4 = ex4
           demo.clipperOwner = .reference
         }
       }
       if demo.clipperOwner == owner {
-        if options.source == .mine {
-          throw CommandFailure(Self.notImplementedMessage(exercise, showingReference: false))
+        if options.source == .mine || ReferenceCode.code == nil {
+          throw CommandFailure(
+            ReferenceCode.code == nil
+              ? "\(exercise.name) is not implemented yet: write your code first (fill in TODO(\(exercise.name)) in "
+                + "\(exercise.sourceFile)), then run it again."
+              : Self.notImplementedMessage(exercise, showingReference: false))
         }
         console.lines(
           TextWrap.wrap(Self.notImplementedMessage(exercise, showingReference: true), width: console.width)
             .map(Paint(enabled: demo.color).yellow))
-        code = References.code
+        code = try ReferenceCode.required(for: exercise)
         demo.codeOwner = .reference
         demo.clipperOwner = .reference
       }

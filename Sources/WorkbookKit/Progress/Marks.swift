@@ -11,14 +11,14 @@ enum Marks {
     switch status {
     case .passed: return passed
     case .notImplemented: return notStarted
-    case .failed, .crashed, .timedOut, .tampered, .doesNotCompile: return failed
+    case .failed, .crashed, .timedOut, .tampered, .doesNotCompile, .notSubmitted: return failed
     }
   }
 
   static func mark(_ state: ExerciseReport.State) -> String {
     switch state {
     case .passed: return passed
-    case .failing, .doesNotCompile: return failed
+    case .failing, .doesNotCompile, .notSubmitted: return failed
     case .notStarted: return notStarted
     }
   }
@@ -40,6 +40,7 @@ enum Marks {
     case .timedOut: return "timed out"
     case .tampered: return "tampered"
     case .doesNotCompile: return "does not compile"
+    case .notSubmitted: return "not submitted"
     case .notImplemented, .passed, .failed: return nil
     }
   }

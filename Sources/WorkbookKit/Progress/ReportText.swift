@@ -31,7 +31,7 @@ enum ReportText {
   /// An exercise that does not compile: the compiler's words once, not
   /// under each of the checks that could not run.
   static func notCompiling(_ report: ExerciseReport, paint: Paint, width: Int) -> [String] {
-    [heading(report, paint: paint) + paint.red("  does not compile")]
+    [heading(report, paint: paint) + paint.red("  " + report.state.rawValue)]
       + diagnosis(report.results.first?.message ?? "", indent: 4, width: width)
       + ["    " + "None of its \(report.results.count) checks could run; the other exercises are graded as usual."]
   }
@@ -53,7 +53,7 @@ enum ReportText {
     case .passed:
       return [heading(report, paint: paint) + "  " + paint.faint(countSentence(report))]
         + notes(report, paint: paint, width: width)
-    case .doesNotCompile:
+    case .doesNotCompile, .notSubmitted:
       return notCompiling(report, paint: paint, width: width)
     case .notStarted:
       return [heading(report, paint: paint) + paint.faint("  not started")]

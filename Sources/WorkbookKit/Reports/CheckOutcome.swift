@@ -21,6 +21,8 @@ enum CheckOutcome {
       return joined(
         "Scored 0: the files of \(result.exercise.name) do not compile, so this check did not run. `swift build` "
           + "shows the errors.", result.message)
+    case .notSubmitted:
+      return result.message
     }
   }
 

@@ -28,6 +28,7 @@ public enum JUnitReport {
     case .passed: return .passed
     case .failed, .notImplemented: return .failure
     case .crashed, .timedOut, .tampered, .doesNotCompile: return .error
+    case .notSubmitted: return .failure
     }
   }
 
