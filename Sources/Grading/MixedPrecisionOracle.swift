@@ -94,11 +94,13 @@ enum MixedPrecisionOracle {
       switch self {
       case .clipBeforeUnscale: return "the gradients were clipped while still scaled, then unscaled"
       case .unscalePerMicroBatch: return "the gradients were unscaled after every micro-batch's backward()"
-      case .stepDespiteOverflow: return "step() ran on a window whose gradients overflowed"
-      case .infCheckOnLossOnly: return "only the loss was checked for inf, not the gradients"
-      case .infCheckAfterClip: return "the gradients were checked for inf after clipping, which turned them into NaN or 0"
+      case .stepDespiteOverflow: return "step() ran on a window whose gradients overflowed, though the overflow was found"
+      case .infCheckOnLossOnly: return "only the scaled loss was checked for inf, not the gradients"
+      case .infCheckAfterClip:
+        return "the gradients were checked for inf after clipping, which had turned every inf into NaN (and the rest into 0)"
       case .scaleNeverUpdated: return "the scale was never updated"
-      case .scaleUpdatedPerMicroBatch: return "the scale was updated after every micro-batch, not once per window"
+      case .scaleUpdatedPerMicroBatch:
+        return "the scale was updated after every micro-batch's backward(), not once per window"
       case .growthWithoutTrackerReset: return "the scale grew but the growth tracker was not reset to 0"
       case .unscaleTwice: return "the gradients were divided by the scale twice"
       case .multiplyWhenUnscaling: return "the gradients were multiplied by the scale instead of divided"
@@ -123,6 +125,10 @@ enum MixedPrecisionOracle {
       if g.data.contains(where: { !$0.isFinite }) { foundInf = true }
     }
     return foundInf
+  }
+
+  static func hasNonFinite(_ parameters: [Tensor]) -> Bool {
+    parameters.contains { $0.grad?.data.contains { !$0.isFinite } ?? false }
   }
 
   static func update(_ lossScale: inout LossScale, foundInf: Bool, bug: Bug?) {
@@ -161,33 +167,40 @@ enum MixedPrecisionOracle {
       for batch in window {
         let loss = try lossFunction(model(batch.inputs), batch.targets)
         let weight = Double(batch.count) / Double(windowSamples)
-        try (loss * (weight * lossScale.scale)).backward()
+        // The scale the window started with, even where a bug changes the
+        // scaler's state in the middle of the window.
+        let scaledLoss = try loss * (weight * scale)
+        try scaledLoss.backward()
         windowLoss += loss.item() * weight
-        lossIsFinite = lossIsFinite && (loss.item() * weight * lossScale.scale).isFinite
+        lossIsFinite = lossIsFinite && scaledLoss.item().isFinite
         if bug == .unscalePerMicroBatch { _ = unscale(model.parameters(), scale, bug: nil) }
-        if bug == .scaleUpdatedPerMicroBatch { update(&lossScale, foundInf: false, bug: nil) }
+        if bug == .scaleUpdatedPerMicroBatch { update(&lossScale, foundInf: hasNonFinite(model.parameters()), bug: nil) }
         if bug == .schedulerPerMicroBatch { scheduler.step() }
       }
       var foundInf: Bool
       let norm: Double
       switch bug {
       case .clipBeforeUnscale?:
-        norm = try clip(model.parameters(), maxNorm: maxNorm) / scale
+        norm = try clip(model.parameters(), maxNorm: maxNorm)
         foundInf = unscale(model.parameters(), scale, bug: nil)
       case .infCheckAfterClip?:
         _ = unscale(model.parameters(), scale, bug: nil)
         norm = try clip(model.parameters(), maxNorm: maxNorm)
         foundInf = model.parameters().contains { $0.grad?.data.contains { $0.isInfinite } ?? false }
       case .unscalePerMicroBatch?:
-        foundInf = model.parameters().contains { $0.grad?.data.contains { !$0.isFinite } ?? false }
+        foundInf = hasNonFinite(model.parameters())
         norm = try clip(model.parameters(), maxNorm: maxNorm)
+      case .infCheckOnLossOnly?:
+        _ = unscale(model.parameters(), scale, bug: nil)
+        norm = try clip(model.parameters(), maxNorm: maxNorm)
+        foundInf = !lossIsFinite
       default:
         foundInf = unscale(model.parameters(), scale, bug: bug)
         norm = try clip(model.parameters(), maxNorm: maxNorm)
       }
-      if bug == .stepDespiteOverflow { foundInf = false }
-      if bug == .infCheckOnLossOnly { foundInf = !lossIsFinite }
-      if !foundInf { optimizer.step() }
+      // Without the check the step is taken, though the overflow was found
+      // (and the scale backs off).
+      if !foundInf || bug == .stepDespiteOverflow { optimizer.step() }
       if bug != .scaleUpdatedPerMicroBatch { update(&lossScale, foundInf: foundInf, bug: bug) }
       if !(bug == .noZeroGradAfterSkip && foundInf) { optimizer.zeroGrad() }
       if bug != .schedulerPerMicroBatch && (!foundInf || bug == .scheduleAdvancedOnSkip) { scheduler.step() }

@@ -20,6 +20,10 @@ extension WrongImplementation {
     .clipEachMicroBatch, .clipAfterStep, .clipBeforeLastBackward, .recordsClippedNorm, .clippedLossNotDivided,
     .clippedZeroGradInsideWindow, .clippedNoZeroGradAfterStep, .clippedPartialWindowDividedBySteps,
     .thresholdTimesSteps, .validatesMaxNormLate,
+    // Exercise 5: mixed precision with a dynamic loss scale.
+    .clipBeforeUnscale, .unscalePerMicroBatch, .stepDespiteOverflow, .infCheckOnLossOnly, .infCheckAfterClip,
+    .scaleNeverUpdated, .scaleUpdatedPerMicroBatch, .growthWithoutTrackerReset, .growthOnceWithoutTrackerReset,
+    .unscaleTwice, .multiplyWhenUnscaling, .schedulerPerMicroBatch, .scheduleAdvancedOnSkip, .noZeroGradAfterSkip,
   ]
 }
 

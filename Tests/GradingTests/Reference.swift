@@ -15,13 +15,15 @@ enum Reference {
   /// The reference solutions, each exercise's part at hand (the test
   /// target always holds them all).
   static let code = Parts(
-    ex1: References.code.ex1!, ex2: References.code.ex2!, ex3: References.code.ex3!, ex4: References.code.ex4!)
+    ex1: References.code.ex1!, ex2: References.code.ex2!, ex3: References.code.ex3!, ex4: References.code.ex4!,
+    ex5: References.code.ex5!)
 
   struct Parts {
     var ex1: NormClippingCode
     var ex2: ValueClippingCode
     var ex3: AccumulationCode
     var ex4: AccumulationClippingCode
+    var ex5: MixedPrecisionCode
   }
 
   static func gradNorm(_ parameters: [Tensor], normType: Double = 2) throws -> Double {
@@ -37,6 +39,14 @@ enum Reference {
 
   static func clipGradValue(_ parameters: [Tensor], clipValue: Double) throws {
     try code.ex2.clipGradValue(parameters, clipValue)
+  }
+
+  static func unscaleGradients(_ parameters: [Tensor], scale: Double) throws -> Bool {
+    try code.ex5.unscaleGradients(parameters, scale)
+  }
+
+  static func updateScale(_ lossScale: inout LossScale, foundInf: Bool) throws {
+    try code.ex5.updateScale(&lossScale, foundInf)
   }
 }
 
@@ -66,6 +76,13 @@ extension WorkbookCode {
   static func reference(ex4: AccumulationClippingCode) -> WorkbookCode {
     var code = References.code
     code.ex4 = ex4
+    return code
+  }
+
+  /// The reference, with exercise 5 replaced.
+  static func reference(ex5: MixedPrecisionCode) -> WorkbookCode {
+    var code = References.code
+    code.ex5 = ex5
     return code
   }
 }

@@ -66,4 +66,12 @@ extension WrongImplementation {
       name: name, expected: expected, exercise: .ex4, description: description, code: .reference(ex4: ex4),
       alsoNamed: alsoNamed)
   }
+
+  init(
+    _ name: String, _ expected: Mistake, _ description: String, ex5: MixedPrecisionCode, alsoNamed: Set<Mistake> = []
+  ) {
+    self.init(
+      name: name, expected: expected, exercise: .ex5, description: description, code: .reference(ex5: ex5),
+      alsoNamed: alsoNamed)
+  }
 }
