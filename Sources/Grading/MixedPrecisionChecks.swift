@@ -140,7 +140,7 @@ enum MixedPrecisionChecks {
       else { continue }
       throw Finding("Your run matches what happens when \(bug.explanation). \(context)", mistake: bug.mistake)
     }
-    throw Finding("\(difference(mine, right)) \(context)")
+    throw Finding("\(difference(mine, right, half: scenario.half)) \(context)")
   }
 
   static func describe(_ records: [MixedPrecisionRecord]) -> String {
@@ -149,7 +149,7 @@ enum MixedPrecisionChecks {
   }
 
   /// The first thing that differs, in words.
-  static func difference(_ mine: MixedPrecisionOutcome, _ right: MixedPrecisionOutcome) -> String {
+  static func difference(_ mine: MixedPrecisionOutcome, _ right: MixedPrecisionOutcome, half: Bool) -> String {
     if mine.records.count != right.records.count {
       return "The loop returned \(mine.records.count) records; there were \(right.records.count) windows."
     }
@@ -174,6 +174,10 @@ enum MixedPrecisionChecks {
     return "Every step and skip was right, but the parameters after training differ from the reference's by "
       + "\(sci(d)) (relative): check the loss weights, and that the gradients are unscaled once and clipped "
       + "after unscaling."
+      + (half
+        ? " In half precision the order of the roundings counts too: one backward() per micro-batch, in order, "
+          + "as the contract says (summing a window's losses into one backward() rounds differently)."
+        : "")
   }
 
   /// The scale at which the first window's scaled gradient overflows by

@@ -58,6 +58,20 @@ struct CorrectVariant: CustomTestStringConvertible {
       name: "one backward per window", exercise: .ex4,
       description: "sums the window's weighted losses into one tensor, one backward(), then clips once",
       code: .reference(ex4: .reference(CorrectAccumulationClipping.oneBackwardPerWindow))),
+    CorrectVariant(
+      name: "scaler in a class", exercise: .ex5,
+      description: "the scaler's state in a class with its own update, copied back into lossScale at the end",
+      code: .reference(ex5: .reference(CorrectMixedPrecision.scalerInAClass))),
+    CorrectVariant(
+      name: "unscale in two passes", exercise: .ex5,
+      description: "unscaleGradients divides every gradient, then looks for inf or NaN in a second pass",
+      code: .reference(
+        ex5: .reference(unscaleGradients: CorrectMixedPrecision.unscaleInTwoPasses, updateScale: Reference.code.ex5.updateScale))),
+    CorrectVariant(
+      name: "divided by the scale", exercise: .ex5,
+      description: "unscaleGradients divides by the scale instead of multiplying by 1 / scale, in an in-place loop",
+      code: .reference(
+        ex5: .reference(unscaleGradients: CorrectMixedPrecision.unscaleByDivision, updateScale: Reference.code.ex5.updateScale))),
   ]
 }
 
@@ -356,5 +370,103 @@ enum CorrectAccumulationClipping {
       records.append(StepRecord(loss: windowLoss.item(), gradNorm: norm))
     }
     return records
+  }
+}
+
+enum CorrectMixedPrecision {
+  /// GradScaler's state as an object, the way PyTorch keeps it.
+  final class Scaler {
+    var scale: Double
+    var growthTracker: Int
+    let growthFactor: Double, backoffFactor: Double, growthInterval: Int
+
+    init(_ state: LossScale) {
+      scale = state.scale
+      growthTracker = state.growthTracker
+      growthFactor = state.growthFactor
+      backoffFactor = state.backoffFactor
+      growthInterval = state.growthInterval
+    }
+
+    func update(foundInf: Bool) {
+      if foundInf {
+        scale *= backoffFactor
+        growthTracker = 0
+      } else if growthTracker + 1 == growthInterval {
+        scale *= growthFactor
+        growthTracker = 0
+      } else {
+        growthTracker += 1
+      }
+    }
+
+    /// Written into `lossScale`, keeping what the scaler does not hold.
+    func store(in lossScale: inout LossScale) {
+      lossScale.scale = scale
+      lossScale.growthTracker = growthTracker
+    }
+  }
+
+  static func scalerInAClass(
+    model: any Module, optimizer: any Optimizer, scheduler: LinearWarmup, microBatches: [Batch],
+    accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double, lossScale: inout LossScale,
+    clipGradNorm: GradNormClipper
+  ) throws -> [MixedPrecisionRecord] {
+    try WrongMixedPrecision.validate(accumulationSteps, maxNorm)
+    let scaler = Scaler(lossScale)
+    var records: [MixedPrecisionRecord] = []
+    model.zeroGrad()
+    for start in stride(from: 0, to: microBatches.count, by: accumulationSteps) {
+      let window = microBatches[start..<min(start + accumulationSteps, microBatches.count)]
+      let windowSamples = Double(window.reduce(0) { $0 + $1.count })
+      let used = scaler.scale
+      var windowLoss = 0.0
+      for batch in window {
+        let loss = try lossFunction(model(batch.inputs), batch.targets)
+        let weight = Double(batch.count) / windowSamples
+        try (loss * (weight * used)).backward()
+        windowLoss += loss.item() * weight
+      }
+      let overflowed = try Reference.unscaleGradients(model.parameters(), scale: used)
+      let norm = try clipGradNorm(model.parameters(), maxNorm: maxNorm)
+      if overflowed {
+        scaler.update(foundInf: true)
+        model.zeroGrad()
+      } else {
+        optimizer.step()
+        scaler.update(foundInf: false)
+        model.zeroGrad()
+        scheduler.step()
+      }
+      records.append(MixedPrecisionRecord(loss: windowLoss, gradNorm: norm, stepped: !overflowed, scale: used))
+    }
+    scaler.store(in: &lossScale)
+    return records
+  }
+
+  static func unscaleInTwoPasses(_ parameters: [Tensor], scale: Double) throws -> Bool {
+    guard scale.isFinite, scale > 0 else {
+      throw WorkbookError.invalidArgument(function: "unscaleGradients", detail: "scale must be finite and > 0, got \(scale)")
+    }
+    let grads = parameters.compactMap(\.grad)
+    for g in grads { g.data = g.data.map { $0 * (1 / scale) } }
+    // inf / scale is still inf and NaN stays NaN: looking after dividing
+    // finds the same overflow as looking before.
+    return grads.contains { $0.data.contains { $0.isNaN || $0.isInfinite } }
+  }
+
+  static func unscaleByDivision(_ parameters: [Tensor], scale: Double) throws -> Bool {
+    guard scale.isFinite, scale > 0 else {
+      throw WorkbookError.invalidArgument(function: "unscaleGradients", detail: "scale must be finite and > 0, got \(scale)")
+    }
+    var foundInf = false
+    for p in parameters {
+      guard let g = p.grad else { continue }
+      for i in g.data.indices {
+        g.data[i] /= scale
+        if !g.data[i].isFinite { foundInf = true }
+      }
+    }
+    return foundInf
   }
 }
