@@ -27,11 +27,17 @@ import Datasets
 /// whether any entry is infinite or NaN: PyTorch's `GradScaler.unscale_`.
 ///
 /// Call it once per optimizer step, after the window's last `backward()`
-/// and before clipping, so clipping sees the true gradient.
+/// and before clipping, so clipping sees the true gradient. The answer
+/// comes from the gradients themselves, every entry of every parameter:
+/// a finite loss can still give gradients that overflowed.
+///
+/// For example, with `scale` 1024 a gradient `[2048, -512]` becomes
+/// `[2, -0.5]` and the result is false; `[.infinity, 4]` becomes
+/// `[.infinity, 0.00390625]` and the result is true.
 ///
 /// - Parameters:
 ///   - parameters: the parameters whose `.grad` to unscale; those without
-///     a gradient are skipped.
+///     a gradient are skipped (and keep none).
 ///   - scale: what the losses were multiplied by; finite and > 0.
 /// - Returns: true if any gradient entry is infinite or NaN ("found inf").
 /// - Throws: `WorkbookError.invalidArgument` if `scale` is not finite and
@@ -41,14 +47,22 @@ public func unscaleGradients(_ parameters: [Tensor], scale: Double) throws -> Bo
   throw WorkbookError.notImplemented(exercise: 5, function: "unscaleGradients")
 }
 
-/// Adjusts the loss scale after one optimizer step: PyTorch's
-/// `GradScaler.update`.
+/// Adjusts the loss scale after one optimizer step, taken or skipped:
+/// PyTorch's `GradScaler.update`.
 ///
 /// On an overflow the scale is multiplied by `backoffFactor` and the
 /// tracker starts again from 0. Otherwise the tracker counts one more clean
 /// step; when it reaches `growthInterval`, the scale is multiplied by
 /// `growthFactor` and the tracker starts again from 0.
 ///
+/// For example, with `growthInterval` 2 from scale 256 and tracker 0, clean
+/// steps give (256, 1), (512, 0), (512, 1), (1024, 0); an overflow then
+/// gives (512, 0).
+///
+/// - Parameters:
+///   - lossScale: the scaler's state; `scale` and `growthTracker` change,
+///     the factors and the interval do not.
+///   - foundInf: what `unscaleGradients` returned for this step.
 /// - Throws: `WorkbookError.invalidArgument` if the scale is not finite and
 ///   positive.
 public func updateScale(_ lossScale: inout LossScale, foundInf: Bool) throws {
@@ -61,12 +75,19 @@ public func updateScale(_ lossScale: inout LossScale, foundInf: Bool) throws {
 /// Per window of `accumulationSteps` micro-batches (the last may be
 /// shorter), as in exercises 3 and 4: every micro-batch's mean loss, times
 /// its share of the window's samples, times the window's scale, goes to
-/// `backward()`. Then, once: unscale the gradients, clip them to `maxNorm`
-/// with `clipGradNorm`, and take the optimizer step, unless the unscaling
-/// found an overflow, in which case the step is skipped (parameters and
-/// optimizer state untouched). Then update the scale, zero the gradients,
-/// and step the warmup schedule, but only if the optimizer stepped: the
-/// schedule counts updates, and a skipped window made none.
+/// `backward()`, one call per micro-batch, in order. The window's scale is
+/// `lossScale.scale` as it is before the window's first micro-batch. Then,
+/// once: unscale the gradients, clip them to `maxNorm` with `clipGradNorm`,
+/// and take the optimizer step, unless the unscaling found an overflow, in
+/// which case the step is skipped (parameters and optimizer state
+/// untouched). Then update the scale, zero the gradients, and step the
+/// warmup schedule, but only if the optimizer stepped: the schedule counts
+/// updates, and a skipped window made none.
+///
+/// The graders and the demo call this inside `autocast { }`, so what
+/// `backward()` stores in `.grad` is rounded to half precision; the
+/// function itself needs no `autocast`. Zero the gradients before the
+/// first window too.
 ///
 /// - Parameters:
 ///   - model: the model to train.
@@ -76,10 +97,14 @@ public func updateScale(_ lossScale: inout LossScale, foundInf: Bool) throws {
 ///   - accumulationSteps: micro-batches per optimizer step; at least 1.
 ///   - lossFunction: returns the mean loss of the batch it is given.
 ///   - maxNorm: the clipping threshold for the unscaled gradient; ≥ 0.
-///   - lossScale: the scaler's state, updated once per window.
-///   - clipGradNorm: the clipping to call, like exercise 1's.
-/// - Returns: one record per window: its mean loss, its unscaled norm
-///   before clipping, whether it stepped, and the scale it used.
+///   - lossScale: the scaler's state, updated once per window by the
+///     rule of `updateScale`.
+///   - clipGradNorm: the clipping to call, once per window, like exercise
+///     1's: `try clipGradNorm(model.parameters(), maxNorm: maxNorm)`.
+/// - Returns: one record per window: its mean loss (unscaled, weighted by
+///   `nᵢ / N` as in exercise 3), the norm `clipGradNorm` returned (of the
+///   unscaled gradient before clipping; inf or NaN on an overflow window),
+///   whether it stepped, and the scale its losses were multiplied by.
 /// - Throws: `WorkbookError.invalidArgument` if `accumulationSteps` < 1 or
 ///   `maxNorm` < 0, before anything is trained; what the model, the loss or
 ///   `clipGradNorm` throw.
