@@ -40,3 +40,36 @@ struct BlameTests {
     #expect(result.mistake == wrong.expected, "\(result.message)")
   }
 }
+
+/// Exercise 5 entries whose one bug is in `unscaleGradients` or
+/// `updateScale`, with the reference loop calling them.
+extension WrongImplementation {
+  static let scalerPieceOnly: [WrongImplementation] = [
+    .growthWithoutTrackerReset, .growthOnceWithoutTrackerReset, .unscaleTwice, .multiplyWhenUnscaling,
+  ]
+}
+
+@Suite("Exercise 5: a failing loop check blames the scaler's piece that is wrong", .tags(.catalogue))
+struct ScalerBlameTests {
+  static let loopChecks = [
+    "double-equivalence", "half-precision", "overflow-skips", "scale-grows", "schedule", "recurrent-model",
+  ]
+
+  @Test("A loop check that fails says the loop may be right, and names the piece's mistake",
+    arguments: WrongImplementation.scalerPieceOnly)
+  func pieceBlamed(_ wrong: WrongImplementation) {
+    let failures = Grader.grade(.ex5, code: wrong.code).results.filter {
+      Self.loopChecks.contains($0.check) && $0.status == .failed
+    }
+    #expect(!failures.isEmpty, "no loop check failed")
+    for failure in failures {
+      #expect(failure.message.hasPrefix("The loop may be right"), "\(failure.check): \(failure.message)")
+      #expect(failure.mistake == wrong.expected, "\(failure.check) names \(String(describing: failure.mistake))")
+    }
+  }
+
+  @Test("The loop checks are the ones the grader runs")
+  func loopChecksExist() {
+    #expect(Set(Self.loopChecks).isSubset(of: Set(Grader.checkIDs(.ex5))))
+  }
+}
