@@ -27,7 +27,11 @@ struct HelpTests {
           hint                    Show the next hint for an exercise.
           watch                   Re-grade every time you save a file in Exercises/.
           run                     Run an exercise's demo on your code or the reference.
+          reset                   Put an exercise's file back as it was shipped.
           grade                   Write a grading report for a course autograder.
+          handout                 Write a student copy of the workbook, without the
+                                  answers.
+          autograder              Write a Gradescope autograder folder and its .zip.
           bench                   Time the autograd engine on three workloads.
           help                    Show help for a subcommand.
 
@@ -166,7 +170,7 @@ struct HelpTests {
 
         USAGE: workbook grade [--json <file>] [--junit <file>] [--visibility <when>]
                               [--stdout-visibility <when>] [--capstone]
-                              [--time-limit <seconds>]
+                              [--not-submitted <exercises>] [--time-limit <seconds>]
 
         OPTIONS:
           --json <file>           Write Gradescope's results.json to this file.
@@ -178,6 +182,9 @@ struct HelpTests {
                                   When students see the autograder's output, with the
                                   same choices. (default: visible)
           --capstone              Grade the optional capstone, ex5, too.
+          --not-submitted <exercises>
+                                  Exercises whose file was not submitted, e.g. ex2,ex5:
+                                  each scores 0 as not submitted.
           --time-limit <seconds>  Seconds per check before it is stopped. (default: 30)
           -h, --help              Show help information.
         """)
