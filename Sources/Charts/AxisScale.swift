@@ -45,7 +45,12 @@ extension AxisScale {
   /// Ends on ticks because an axis that stops at 2.0713 makes every reading a
   /// guess. A constant series gets a range around its value, so a flat loss
   /// curve draws as a flat line in the middle instead of dividing by zero.
-  static func values(min lo: Double, max hi: Double, logarithmic: Bool, maxTicks: Int = 5) -> AxisScale {
+  /// With `topFixed` (values beyond a cap are drawn at `hi`), a log axis
+  /// counts its ticks down from `hi`'s decade, so it ends there and not a
+  /// stride of decades above the cap.
+  static func values(
+    min lo: Double, max hi: Double, logarithmic: Bool, maxTicks: Int = 5, topFixed: Bool = false
+  ) -> AxisScale {
     let maxTicks = Swift.max(maxTicks, 2)
     if logarithmic {
       guard lo.isFinite, hi.isFinite, lo > 0, hi >= lo else {
@@ -58,7 +63,7 @@ extension AxisScale {
         lo10 -= 1
         hi10 += 1
       }
-      return decades(from: Int(lo10), to: Int(hi10), maxTicks: maxTicks)
+      return decades(from: Int(lo10), to: Int(hi10), maxTicks: maxTicks, fromTop: topFixed)
     }
 
     var lo = lo
@@ -84,8 +89,9 @@ extension AxisScale {
   /// Only powers of ten are labelled: on a loss plot the reader wants "which
   /// order of magnitude", and 1-2-5 labels over many decades crowd the axis.
   /// Within a single decade powers alone would give two ticks, so 2 and 5 are
-  /// added there.
-  static func decades(from lo10: Int, to hi10: Int, maxTicks: Int) -> AxisScale {
+  /// added there. `fromTop` counts the stride down from `hi10` instead of up
+  /// from `lo10`, so the axis ends exactly at 10^`hi10`.
+  static func decades(from lo10: Int, to hi10: Int, maxTicks: Int, fromTop: Bool = false) -> AxisScale {
     let span = hi10 - lo10
     if span == 1 {
       let base = powerOfTen(lo10)
@@ -97,8 +103,9 @@ extension AxisScale {
     // Counting from the lowest decade (not from multiples of the stride)
     // wastes at most stride - 1 decades at the top instead of at both ends.
     let stride = Int((Double(span) / Double(maxTicks - 1)).rounded(.up))
-    let first = lo10
-    let last = lo10 + stride * Int((Double(span) / Double(stride)).rounded(.up))
+    let covered = stride * Int((Double(span) / Double(stride)).rounded(.up))
+    let first = fromTop ? hi10 - covered : lo10
+    let last = first + covered
     let exponents = Swift.stride(from: first, through: last, by: stride)
     let ticks = exponents.map(powerOfTen)
     var minor: [Double] = []
@@ -124,6 +131,16 @@ extension AxisScale {
     let last = step.index(ofAtOrBelow: hi)
     let ticks = first <= last ? (first...last).map(step.value(at:)) : []
     return AxisScale(kind: .linear, lower: lo, upper: hi, ticks: ticks)
+  }
+
+  /// Whether the ticks split the axis into equal parts (on its own scale),
+  /// from end to end: then a terminal chart can give every part the same
+  /// number of rows. A log axis within one decade (ticks 1, 2, 5, 10) does
+  /// not.
+  var ticksAreEvenlySpaced: Bool {
+    guard ticks.count >= 2 else { return false }
+    let n = Double(ticks.count - 1)
+    return ticks.enumerated().allSatisfy { i, tick in abs(fraction(tick) - Double(i) / n) < 1e-9 }
   }
 
   /// 10^e computed so that negative powers come out as the nearest double

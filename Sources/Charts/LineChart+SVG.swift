@@ -30,8 +30,8 @@ extension LineChart {
     let y = yScale(maxTicks: max(3, min(6, Int(roughPlotHeight / 45))))
     let yLabels = y.tickLabels
 
-    let legendEntries: [(name: String, note: String?)] = series.map { s in
-      (s.name, note(for: s))
+    let legendEntries: [(name: String, note: String?)] = series.indices.map { index in
+      (series[index].name, note(for: index))
     }
     // A note ("diverged at step 120") goes on its own smaller line under the
     // name, which keeps the legend narrow enough to leave room for the plot.
@@ -64,8 +64,13 @@ extension LineChart {
       g.x = xScale(maxTicks: max(2, min(10, Int((g.right - g.left) / 70))))
       g.legendOrigin = (x: g.right + 16, y: g.top)
       g.polylines = series.enumerated().flatMap { index, s in
-        runs(of: s).map { run in
-          (index, SVG.thin(run.map { i in (x: g.px(Double(step(at: i))), y: g.py(s.values[i], y)) }))
+        runs(of: s).flatMap { run in
+          scaleParts(of: s, run).map { part in
+            (
+              series: index, points: SVG.thin(part.indices.map { i in (x: g.px(Double(step(at: i))), y: g.py(drawnValue(s.values[i]), y)) }),
+              offScale: part.offScale
+            )
+          }
         }
       }
       guard legendInside else { return (g, true) }
@@ -169,12 +174,15 @@ extension LineChart {
         ]))
     }
 
-    // The data.
+    // The data. A series identical to an earlier one is dashed, so the one
+    // under it shows through; a stretch beyond the axis is dotted along the
+    // top edge, with arrowheads pointing up.
     for (index, s) in series.enumerated() {
-      let style = SeriesStyle.at(index)
-      let dash = style.dash.map { [("stroke-dasharray", $0)] } ?? []
+      let style = seriesStyle(of: index)
+      let lineDash = dash(of: index).map { [("stroke-dasharray", $0)] } ?? []
       for line in polylines where line.series == index {
         let points = line.points.map { "\(n($0.x)),\(n($0.y))" }
+        let dash = line.offScale ? [("stroke-dasharray", "1 4")] : lineDash
         svg.append(
           SVG.empty(
             "polyline",
@@ -182,14 +190,21 @@ extension LineChart {
               ("points", points.joined(separator: " ")), ("fill", "none"), ("stroke", style.color),
               ("stroke-width", "2"), ("stroke-linejoin", "round"), ("stroke-linecap", "round"),
             ] + dash))
-        if let only = line.points.first, line.points.count == 1 {
+        if line.offScale, let first = line.points.first, let last = line.points.last {
+          let count = max(1, Int((last.x - first.x) / 90) + 1)
+          for k in 0..<count {
+            let ax = count == 1 ? first.x : first.x + (last.x - first.x) * Double(k) / Double(count - 1)
+            let d = "M\(n(ax - 5)),\(n(first.y + 8)) L\(n(ax)),\(n(first.y - 1)) L\(n(ax + 5)),\(n(first.y + 8)) Z"
+            svg.append(SVG.empty("path", [("d", d), ("fill", style.color)]))
+          }
+        } else if let only = line.points.first, line.points.count == 1 {
           // A lone point has no length to stroke; give it a dot.
           svg.append(SVG.empty("circle", [("cx", n(only.x)), ("cy", n(only.y)), ("r", "3"), ("fill", style.color)]))
         }
       }
       if let i = divergencePoint(of: s) {
         let cx = px(Double(step(at: i)))
-        let cy = py(s.values[i])
+        let cy = py(drawnValue(s.values[i]))
         let d = "M\(n(cx - 5)),\(n(cy - 5)) L\(n(cx + 5)),\(n(cy + 5)) M\(n(cx - 5)),\(n(cy + 5)) L\(n(cx + 5)),\(n(cy - 5))"
         svg.append(SVG.empty("path", [("d", d), ("stroke", style.color), ("stroke-width", "2.5"), ("fill", "none")]))
       }
@@ -214,9 +229,9 @@ extension LineChart {
         ]))
       var rowTop = ly + 5
       for (index, entry) in legendEntries.enumerated() {
-        let style = SeriesStyle.at(index)
+        let style = seriesStyle(of: index)
         let cy = rowTop + legendRowHeight / 2
-        let dash = style.dash.map { [("stroke-dasharray", $0)] } ?? []
+        let dash = dash(of: index).map { [("stroke-dasharray", $0)] } ?? []
         svg.append(SVG.line(lx + 10, cy, lx + 34, cy, [("stroke", style.color), ("stroke-width", "2.5")] + dash))
         let nameRoom = max(1, Int((legendTextWidth / (legendFont * legendEm)).rounded()))
         svg.append(
@@ -240,6 +255,37 @@ extension LineChart {
   }
 }
 
+extension LineChart {
+  /// The dash pattern of a series' line: its style's, or a long dash when
+  /// it is identical to a series drawn before it.
+  func dash(of index: Int) -> String? {
+    seriesStyle(of: index).dash ?? (identicalSeries(to: index) == nil ? nil : "7 5")
+  }
+
+  /// An unbroken run split where it crosses `yMax`: on-scale parts and
+  /// off-scale parts, each sharing its end point with the next so the line
+  /// stays joined (it climbs to the top edge, runs along it, comes down).
+  func scaleParts(of series: Series, _ run: Range<Int>) -> [(indices: [Int], offScale: Bool)] {
+    var parts: [(indices: [Int], offScale: Bool)] = []
+    for i in run {
+      let off = isOffScale(series.values[i])
+      if let last = parts.last, last.offScale == off {
+        parts[parts.count - 1].indices.append(i)
+      } else if let last = parts.last {
+        if off {
+          parts[parts.count - 1].indices.append(i)
+          parts.append(([i], true))
+        } else {
+          parts.append(([last.indices.last!, i], false))
+        }
+      } else {
+        parts.append(([i], off))
+      }
+    }
+    return parts
+  }
+}
+
 /// Where things go in the SVG, worked out once per legend placement.
 struct SVGLayout {
   var left: Double
@@ -250,8 +296,9 @@ struct SVGLayout {
   var legendTextWidth: Double
   var legendWidth: Double
   var legendOrigin: (x: Double, y: Double) = (0, 0)
-  /// Every unbroken run in pixels, kept for the legend's corner search.
-  var polylines: [(series: Int, points: [(x: Double, y: Double)])] = []
+  /// Every unbroken run in pixels, split where it leaves the axis, kept for
+  /// the legend's corner search.
+  var polylines: [(series: Int, points: [(x: Double, y: Double)], offScale: Bool)] = []
 
   func px(_ step: Double) -> Double { left + x.fraction(step) * (right - left) }
   func py(_ value: Double, _ y: AxisScale) -> Double { bottom - y.fraction(value) * (bottom - top) }

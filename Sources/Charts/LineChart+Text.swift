@@ -3,18 +3,27 @@ extension LineChart {
   /// test log without leaving the terminal.
   ///
   /// `height` is the number of rows of the plot area itself (at least 3); the
-  /// title, axis labels and legend add a handful of lines around it. No line
+  /// title, axis labels and legend add a handful of lines around it. When
+  /// the y ticks are evenly spaced the plot takes the nearest height that
+  /// gives every gap between two ticks the same number of rows (at most
+  /// half a gap more or less than asked), so a log axis reads as one: 4
+  /// rows per decade, not 4, 5, 4. Values beyond `yMax` are drawn as "↑" on
+  /// the cap's row. No line
   /// is wider than `width` columns, so an 80-column terminal never wraps the
   /// picture into nonsense. With `color` off there are no escape codes at all,
   /// which keeps the output clean in files and CI logs; the glyphs alone then
   /// tell the series apart.
   public func renderText(width: Int = 80, height: Int = 16, color: Bool) -> String {
     let width = max(width, 1)
-    let rows = max(height, 3)
+    var rows = max(height, 3)
     var lines: [TextLine] = []
 
     // Y axis: labels decide how much room is left for the plot.
     let y = yScale(maxTicks: min(5, rows))
+    if y.ticksAreEvenlySpaced {
+      let gaps = y.ticks.count - 1
+      rows = gaps * max(1, Int((Double(rows - 1) / Double(gaps)).rounded())) + 1
+    }
     func row(for value: Double) -> Int {
       clamp(Int(((1 - y.fraction(value)) * Double(rows - 1)).rounded()), 0, rows - 1)
     }
@@ -34,18 +43,24 @@ extension LineChart {
       clamp(Int((x.fraction(step) * Double(plotWidth - 1)).rounded()), 0, plotWidth - 1)
     }
 
-    // Plot area: which series owns each cell; later series draw on top.
+    // Plot area: which series owns each cell, and whether the point there
+    // is beyond the axis; later series draw on top.
     var grid = [[Int?]](repeating: [Int?](repeating: nil, count: plotWidth), count: rows)
+    var offScale = [[Bool]](repeating: [Bool](repeating: false, count: plotWidth), count: rows)
     for (index, s) in series.enumerated() {
       for run in runs(of: s) {
         var previous: (column: Int, row: Int)?
         for i in run {
-          let point = (column: column(for: Double(step(at: i))), row: row(for: s.values[i]))
+          let point = (column: column(for: Double(step(at: i))), row: row(for: drawnValue(s.values[i])))
           if let p = previous {
-            TextRaster.segment(from: p, to: point) { grid[$1][$0] = index }
+            TextRaster.segment(from: p, to: point) {
+              grid[$1][$0] = index
+              offScale[$1][$0] = false
+            }
           } else {
             grid[point.row][point.column] = index
           }
+          offScale[point.row][point.column] = isOffScale(s.values[i])
           previous = point
         }
       }
@@ -80,10 +95,10 @@ extension LineChart {
         let text = DisplayWidth.truncate(message, to: plotWidth)
         line.append(DisplayWidth.pad(String(repeating: " ", count: max(0, (plotWidth - DisplayWidth.of(text)) / 2)) + text, to: plotWidth, alignment: .left), style: .faint)
       } else {
-        for cell in grid[r] {
+        for (c, cell) in grid[r].enumerated() {
           if let owner = cell {
-            let style = SeriesStyle.at(owner)
-            line.append(String(style.glyph), style: .color256(style.ansi256))
+            let style = seriesStyle(of: owner)
+            line.append(offScale[r][c] ? "↑" : String(style.glyph), style: .color256(style.ansi256))
           } else {
             line.append(" ")
           }
@@ -125,32 +140,40 @@ extension LineChart {
     return lines.map { $0.rendered(color: color, maxWidth: width) }.joined(separator: "\n")
   }
 
-  /// Legend entries ("● name"), wrapped to `width`, so each glyph can be
-  /// matched to its run even without colour.
+  /// Legend entries ("● name (note)"), wrapped to `width`, so each glyph
+  /// can be matched to its run even without colour. An entry too long for
+  /// a line puts its note on the next line, indented, rather than cut the
+  /// name: a legend entry that no longer says which run it is would be
+  /// useless.
   private func legend(width: Int) -> [TextLine] {
     var lines: [TextLine] = []
     var current = TextLine()
-    for (index, s) in series.enumerated() {
-      let style = SeriesStyle.at(index)
-      var entry = TextLine(String(style.glyph), style: .color256(style.ansi256))
-      // In a narrow terminal the name wins over the note: a legend entry
-      // that no longer says which run it is would be useless.
-      var note = note(for: s).map { " " + $0 } ?? ""
-      let room = max(1, width - 2)
-      let nameWidth = DisplayWidth.of(s.name)
-      if nameWidth + DisplayWidth.of(note) > room && min(nameWidth, 10) + DisplayWidth.of(note) > room {
-        note = ""
-      }
-      entry.append(" " + DisplayWidth.truncate(s.name, to: max(1, room - DisplayWidth.of(note))))
-      entry.append(note, style: .faint)
-      if current.width > 0 && current.width + 3 + entry.width > width {
-        lines.append(current)
-        current = TextLine()
-      }
-      if current.width > 0 { current.append("   ") }
-      current.append(entry)
+    func flush() {
+      if current.width > 0 { lines.append(current) }
+      current = TextLine()
     }
-    if current.width > 0 { lines.append(current) }
+    for index in series.indices {
+      let style = seriesStyle(of: index)
+      var entry = TextLine(String(style.glyph), style: .color256(style.ansi256))
+      let name = series[index].name
+      let note = note(for: index) { String(self.seriesStyle(of: $0).glyph) + " " }
+      let room = max(1, width - 2)
+      if DisplayWidth.of(name) + (note.map { DisplayWidth.of($0) + 1 } ?? 0) <= room {
+        entry.append(" " + name)
+        if let note { entry.append(" " + note, style: .faint) }
+        if current.width > 0 && current.width + 3 + entry.width > width { flush() }
+        if current.width > 0 { current.append("   ") }
+        current.append(entry)
+      } else {
+        flush()
+        entry.append(" " + DisplayWidth.truncate(name, to: room))
+        lines.append(entry)
+        if let note {
+          lines.append(TextLine("  " + DisplayWidth.truncate(note, to: max(1, width - 2)), style: .faint))
+        }
+      }
+    }
+    flush()
     return lines
   }
 

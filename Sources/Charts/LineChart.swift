@@ -14,14 +14,24 @@ public struct LineChart: Sendable, Equatable {
   public struct Series: Sendable, Equatable {
     public var name: String
     public var values: [Double]
+    /// Which glyph, colour and dash the series gets (`SeriesStyle.at`);
+    /// `nil` for its position in the chart. Give the same run the same
+    /// style in every chart and on every run of a program, so "the
+    /// triangles" stay one run whatever else is drawn.
+    public var style: Int?
+    /// A remark for the legend in place of the chart's own "(diverged at
+    /// step N)", for a caller that defines divergence otherwise.
+    public var note: String?
 
-    public init(name: String, values: [Double]) {
+    public init(name: String, values: [Double], style: Int? = nil, note: String? = nil) {
       self.name = name
       self.values = values
+      self.style = style
+      self.note = note
     }
 
-    public init(_ name: String, _ values: [Double]) {
-      self.init(name: name, values: values)
+    public init(_ name: String, _ values: [Double], style: Int? = nil, note: String? = nil) {
+      self.init(name: name, values: values, style: style, note: note)
     }
   }
 
@@ -37,6 +47,12 @@ public struct LineChart: Sendable, Equatable {
   public var xStart: Int
   /// Steps between consecutive values, for runs logged every n-th step.
   public var xStride: Int
+  /// The top of the y axis, when values above it would squeeze the rest
+  /// (an exploding run's loss reaches 1e300). Values above it are drawn at
+  /// this level and marked as beyond the axis: "↑" in the terminal, a
+  /// dotted line with arrowheads in the SVG, and a legend note saying from
+  /// which step. `nil`: the axis reaches every value.
+  public var yMax: Double?
 
   public init(
     title: String = "",
@@ -45,7 +61,8 @@ public struct LineChart: Sendable, Equatable {
     series: [Series] = [],
     logScaleY: Bool = false,
     xStart: Int = 0,
-    xStride: Int = 1
+    xStride: Int = 1,
+    yMax: Double? = nil
   ) {
     self.title = title
     self.xLabel = xLabel
@@ -54,6 +71,7 @@ public struct LineChart: Sendable, Equatable {
     self.logScaleY = logScaleY
     self.xStart = xStart
     self.xStride = max(xStride, 1)
+    self.yMax = yMax
   }
 }
 
@@ -63,6 +81,17 @@ extension LineChart {
   /// Whether `value` can be placed on this chart's y axis.
   func isDrawable(_ value: Double) -> Bool {
     value.isFinite && (!logScaleY || value > 0)
+  }
+
+  /// Whether `value` lies above `yMax`, so it is drawn at the top, marked.
+  func isOffScale(_ value: Double) -> Bool {
+    guard let yMax else { return false }
+    return value.isFinite && value > yMax
+  }
+
+  /// The level `value` is drawn at: `yMax` for values above it.
+  func drawnValue(_ value: Double) -> Double {
+    isOffScale(value) ? yMax! : value
   }
 
   /// The step number of `values[index]`.
@@ -95,16 +124,20 @@ extension LineChart {
   func yScale(maxTicks: Int) -> AxisScale {
     var lo = Double.infinity
     var hi = -Double.infinity
+    var offScale = false
     for s in series {
       for v in s.values where isDrawable(v) {
-        lo = min(lo, v)
-        hi = max(hi, v)
+        offScale = offScale || isOffScale(v)
+        lo = min(lo, drawnValue(v))
+        hi = max(hi, drawnValue(v))
       }
     }
     if lo > hi {
       return AxisScale.values(min: logScaleY ? 1 : 0, max: logScaleY ? 10 : 1, logarithmic: logScaleY, maxTicks: maxTicks)
     }
-    return AxisScale.values(min: lo, max: hi, logarithmic: logScaleY, maxTicks: maxTicks)
+    // With values beyond the cap, the axis ends at the cap, where they are
+    // drawn, rather than at a tick further up.
+    return AxisScale.values(min: lo, max: hi, logarithmic: logScaleY, maxTicks: maxTicks, topFixed: offScale)
   }
 
   /// The x axis from the first to the last logged step of the longest series,
@@ -117,19 +150,55 @@ extension LineChart {
   }
 
   /// A short remark for the legend when a series is not simply a line, so
-  /// the reader learns why it is missing or stops early.
-  func note(for series: Series) -> String? {
+  /// the reader learns why it is missing, stops early, leaves the axis or
+  /// hides another: "(diverged at step 215)", "(↑ above 1000 from step 8)",
+  /// "(identical to ▲ one batch of 256, drawn over it)".
+  ///
+  /// - Parameter glyph: how the legend shows a series, to name the one a
+  ///   series is identical to.
+  func note(for index: Int, glyph: (Int) -> String = { _ in "" }) -> String? {
+    let series = self.series[index]
     let values = series.values
     if values.isEmpty { return "(no values)" }
     if !values.contains(where: isDrawable) {
       if logScaleY && values.contains(where: \.isFinite) { return "(no values > 0 for log scale)" }
       return "(no finite values)"
     }
-    // Diverged: from some step on, nothing is finite any more.
-    if let lastFinite = values.lastIndex(where: \.isFinite), lastFinite < values.count - 1 {
-      return "(diverged at step \(step(at: lastFinite + 1)))"
+    var parts: [String] = []
+    if let note = series.note {
+      parts.append(note.hasPrefix("(") && note.hasSuffix(")") ? String(note.dropFirst().dropLast()) : note)
+    } else if let lastFinite = values.lastIndex(where: \.isFinite), lastFinite < values.count - 1 {
+      // Diverged: from some step on, nothing is finite any more.
+      parts.append("diverged at step \(step(at: lastFinite + 1))")
     }
-    return nil
+    if let first = values.firstIndex(where: isOffScale), let yMax {
+      parts.append("↑ above \(ChartFormat.compact(yMax)) from step \(step(at: first))")
+    }
+    if let twin = identicalSeries(to: index) {
+      parts.append("identical to \(glyph(twin))\(self.series[twin].name), drawn over it")
+    }
+    return parts.isEmpty ? nil : "(" + parts.joined(separator: "; ") + ")"
+  }
+
+  /// The first series drawn before `index` whose values are the same as
+  /// its own, up to rounding (a relative 1e-9): the later one hides it, so
+  /// the legend says so and the SVG draws the later one dashed.
+  func identicalSeries(to index: Int) -> Int? {
+    let values = series[index].values
+    guard values.contains(where: isDrawable) else { return nil }
+    return series.indices.prefix(index).first { other in
+      let candidate = series[other].values
+      guard candidate.count == values.count else { return false }
+      return zip(candidate, values).allSatisfy { a, b in
+        if !isDrawable(a) || !isDrawable(b) { return isDrawable(a) == isDrawable(b) }
+        return abs(drawnValue(a) - drawnValue(b)) <= 1e-9 * max(abs(drawnValue(a)), abs(drawnValue(b)))
+      }
+    }
+  }
+
+  /// The style of the series at `index`: its own, or its position's.
+  func seriesStyle(of index: Int) -> SeriesStyle {
+    SeriesStyle.at(series[index].style ?? index)
   }
 
   /// Index of the last finite value of a series that diverged, where the

@@ -17,10 +17,15 @@ struct LineChartTextTests {
     }
   }
 
-  @Test("The plot area has exactly the requested number of rows", arguments: [3, 5, 8, 16, 30])
-  func height(rows: Int) {
-    let text = awkwardChart().renderText(width: 80, height: rows, color: false)
-    #expect(plotRows(text).count == rows)
+  @Test(
+    "The plot area has the requested rows, or the nearest count that spaces the ticks evenly",
+    arguments: [3, 5, 8, 16, 30], [false, true])
+  func height(rows: Int, logScale: Bool) {
+    let text = awkwardChart(logScale: logScale).renderText(width: 80, height: rows, color: false)
+    let drawn = plotRows(text).count
+    let gaps = max(yTickLabels(text).count - 1, 1)
+    #expect(abs(drawn - rows) <= gaps / 2 + 1, "\(drawn) rows for \(rows) asked, \(gaps) gaps")
+    #expect((drawn - 1) % gaps == 0, "\(drawn) rows do not split into \(gaps) equal gaps")
   }
 
   @Test("The legend names every series")
