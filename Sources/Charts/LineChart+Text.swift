@@ -49,19 +49,23 @@ extension LineChart {
     var offScale = [[Bool]](repeating: [Bool](repeating: false, count: plotWidth), count: rows)
     for (index, s) in series.enumerated() {
       for run in runs(of: s) {
-        var previous: (column: Int, row: Int)?
+        var previous: (column: Int, row: Int, offScale: Bool)?
         for i in run {
+          let off = isOffScale(s.values[i])
           let point = (column: column(for: Double(step(at: i))), row: row(for: drawnValue(s.values[i])))
           if let p = previous {
-            TextRaster.segment(from: p, to: point) {
+            // Along the cap between two values beyond it, the line is
+            // beyond it too; each end keeps its own mark.
+            TextRaster.segment(from: (p.column, p.row), to: point) {
               grid[$1][$0] = index
-              offScale[$1][$0] = false
+              offScale[$1][$0] = p.offScale && off
             }
+            offScale[p.row][p.column] = p.offScale || offScale[p.row][p.column]
           } else {
             grid[point.row][point.column] = index
           }
-          offScale[point.row][point.column] = isOffScale(s.values[i])
-          previous = point
+          offScale[point.row][point.column] = off
+          previous = (point.column, point.row, off)
         }
       }
     }

@@ -25,13 +25,29 @@ struct DemoNormClippingTests {
     #expect(try run.value("clippedSteps") > 0)
   }
 
-  @Test("The summary says where the unclipped loss became NaN and marks the baseline")
+  @Test("The summary says where the unclipped run diverged, where its loss was inf or NaN, and marks the baseline")
   func printsVerdict() throws {
-    let text = try DemoFixture.defaults(.ex1).text
-    let step = Int(try DemoFixture.defaults(.ex1).value("unclippedDivergedAtStep"))
-    #expect(text.contains("became NaN at step \(step)"))
-    #expect(text.contains("diverged at step \(step)"))
-    #expect(text.contains("1/6"))
+    let run = try DemoFixture.defaults(.ex1)
+    let step = Int(try run.value("unclippedDivergedAtStep"))
+    let bad = Int(try run.value("unclippedNonFiniteAtStep"))
+    let kind = try run.fact("unclippedNonFinite")
+    #expect(step < bad)
+    #expect(run.prose.contains("the run diverged at step \(step)"))
+    #expect(run.prose.contains("the loss was \(kind) from step \(bad)"))
+    #expect(run.text.contains("diverged at step \(step), \(kind) from step \(bad)"), "the legend says both")
+    #expect(run.text.contains("1/6"))
+  }
+
+  @Test("--length and --hidden change the RNN, and the text says so")
+  func lengthAndHidden() throws {
+    let run = try DemoFixture.run(.ex1) {
+      $0.length = 50
+      $0.hidden = 16
+      $0.steps = 5
+    }
+    #expect(try run.value("length") == 50)
+    #expect(try run.value("hidden") == 16)
+    #expect(run.prose.contains("Elman RNN (hidden 16) on the adding problem (T = 50)"))
   }
 
   @Test("The sweep runs every threshold from 0.25 to 10 and none, each in the table")

@@ -31,6 +31,10 @@ struct DemoRun: Sendable {
 
   var text: String { lines.joined(separator: "\n") }
 
+  /// The lines joined with spaces, so a sentence wrapped over two lines
+  /// can be searched for whole.
+  var prose: String { lines.joined(separator: " ") }
+
   func value(_ name: String) throws -> Double { try #require(summary.values[name], "no value \"\(name)\"") }
 
   func fact(_ name: String) throws -> String { try #require(summary.facts[name], "no fact \"\(name)\"") }

@@ -136,6 +136,7 @@ struct HelpTests {
           --reference             Run the reference solution.
           --mine                  Run your code, and stop if it is not implemented yet.
           --seed <n>              Seed for data, weights and order. (default: 1)
+          --seeds <list>          Run once per seed (1-20 or 1,2,5) and summarise.
           --steps <n>             Optimizer steps to train.
           --lr <x>                Learning rate.
           --threshold <x>         Clipping threshold (maxNorm, or clipValue for ex2).
@@ -143,6 +144,8 @@ struct HelpTests {
                                   Micro-batches per optimizer step (ex3, ex4, ex5).
           --sweep                 Try several thresholds and print a table (ex1).
           --momentum <x>          SGD momentum (ex1).
+          --length <T>            Length T of the sequences (ex1). (default: 10)
+          --hidden <n>            Hidden size of the RNN (ex1). (default: 64)
           --no-scaling            Do not divide the loss, to see what goes wrong (ex3).
           --init-scale <x>        The loss scaler's first scale (ex5). (default: 65536)
           --growth-interval <n>   Clean steps before the scale doubles (ex5). (default:

@@ -15,6 +15,8 @@ struct RunCommand {
 
   /// The workbook command's side.
   func run() throws -> ExitCode {
+    // Before building: a typo in a folder should not cost a build and a demo.
+    try Demos.checkOutputPaths(options.demo)
     if options.source == .reference { return try show(code: ReferenceCode.required(for: options.exercise), owner: .reference) }
     let build = try RunnerBuild.here()
     let exercise = options.exercise
@@ -55,6 +57,7 @@ struct RunCommand {
   /// program links, falling back to the reference when it is a stub.
   func show(code: WorkbookCode, owner: DemoOptions.CodeOwner) throws -> ExitCode {
     let exercise = options.exercise
+    try Demos.checkOutputPaths(options.demo)
     var demo = options.demo
     demo.color = Terminal.useColor(override: options.color)
     demo.width = console.width
@@ -95,7 +98,14 @@ struct RunCommand {
     let output = TerminalDemoOutput(interactive: console.interactive)
     let summary: DemoSummary
     do {
-      summary = try Demos.run(exercise, code: code, options: demo, output: output)
+      if let seeds = demo.seeds {
+        summary = try Demos.runSeeds(seeds, exercise, code: code, options: demo, output: output)
+      } else {
+        summary = try Demos.run(exercise, code: code, options: demo, output: output)
+      }
+    } catch let failure as CommandFailure {
+      output.finish()
+      throw failure
     } catch {
       output.finish()
       throw CommandFailure("the \(exercise.name) demo stopped: \(error)")

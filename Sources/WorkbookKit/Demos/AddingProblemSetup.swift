@@ -24,7 +24,8 @@ struct AddingProblemSetup {
   private let weightSeed: UInt64
 
   init(
-    seed: UInt64, hidden: Int = 64, length: Int = 10, batchSize: Int = 32, trainCount: Int = 8192, testCount: Int = 1024
+    seed: UInt64, hidden: Int = 64, length: Int = 10, batchSize: Int = Demos.rnnBatch, trainCount: Int = 8192,
+    testCount: Int = 1024
   )
     throws
   {
@@ -59,19 +60,22 @@ struct AddingProblemSetup {
 /// One training run of a clipping demo, step by step.
 struct ClippingRun {
   var name: String
-  /// The batch loss of every step (before the step); NaN from the step at
-  /// which the run diverged to the end.
+  /// The batch loss of every step computed (before the step). A run stops
+  /// at its first inf or NaN loss, so this can be shorter than planned.
   var losses: [Double] = []
-  /// The total gradient norm before clipping, per step.
+  /// The total gradient norm before clipping, per step computed.
   var norms: [Double] = []
   /// Steps whose gradient was longer than the threshold, so clipping scaled it.
   var clippedSteps = 0
-  /// The MSE on the held-out sequences after training (NaN if diverged).
+  /// The MSE on the held-out sequences after training; NaN when training
+  /// stopped at an inf or NaN loss.
   var testLoss = Double.nan
   /// The parameters at the end of training.
   var finalParameters: [[Double]] = []
-  /// The first step whose loss was not a number, 1-based.
-  var divergedAt: Int? { divergenceStep(losses) }
+  /// The step at which the run diverged (`Divergence.rule`), 1-based.
+  var divergedAt: Int? { Divergence.step(losses) }
+  /// The first inf or NaN loss, if any.
+  var nonFinite: (step: Int, kind: String)? { Divergence.nonFinite(losses) }
 
   init(name: String) { self.name = name }
 
@@ -80,19 +84,25 @@ struct ClippingRun {
     let tail = losses.suffix(count)
     return tail.reduce(0, +) / Double(max(tail.count, 1))
   }
+
+  /// The largest finite norm before clipping.
+  var largestNorm: Double { norms.filter(\.isFinite).max() ?? .nan }
 }
 
 extension AddingProblemSetup {
   /// Trains a fresh model for `batches.count` steps with `step`, stopping
-  /// early once the loss is no longer a number (the rest of the run would
-  /// only repeat NaN; the curve is padded with NaN so charts say where it
-  /// diverged). Reports progress to `report` as it goes.
+  /// early at the first inf or NaN loss (the rest of the run would only
+  /// repeat NaN). Reports progress to `report` as it goes.
   ///
-  /// - Parameter threshold: counted as "clipped" when the norm before
-  ///   clipping exceeds it; `nil` for an unclipped run.
+  /// - Parameters:
+  ///   - threshold: counted as "clipped" when the norm before clipping
+  ///     exceeds it; `nil` for an unclipped run.
+  ///   - afterStep: called after each step with the model and the step's
+  ///     index, for a demo that measures the parameters as they go.
   func train(
     _ name: String, batches: [Batch], makeOptimizer: ([Tensor]) -> any Optimizer, threshold: Double?,
-    report: DemoReport, step: (any Module, any Optimizer, Batch) throws -> StepRecord
+    report: DemoReport, afterStep: (any Module, Int) throws -> Void = { _, _ in },
+    step: (any Module, any Optimizer, Batch) throws -> StepRecord
   ) throws -> ClippingRun {
     let model = makeModel()
     let optimizer = makeOptimizer(model.parameters())
@@ -106,15 +116,11 @@ extension AddingProblemSetup {
       if ticker.shouldReport(i + 1) || !record.loss.isFinite {
         report.progress("\(name): step \(i + 1)/\(batches.count), loss \(Format.number(record.loss))")
       }
-      if !record.loss.isFinite {
-        let rest = batches.count - run.losses.count
-        run.losses += [Double](repeating: .nan, count: rest)
-        run.norms += [Double](repeating: .nan, count: rest)
-        break
-      }
+      if !record.loss.isFinite { break }
+      try afterStep(model, i)
     }
     run.finalParameters = Compare.parameters(of: model)
-    if run.divergedAt == nil {
+    if run.nonFinite == nil {
       run.testLoss = try Reference.evaluate(model: model, on: test, lossFunction: lossFunction)
     }
     return run
@@ -130,25 +136,38 @@ extension AddingProblemSetup {
   /// The loss chart of the RNN demos: each run's batch loss as the mean of
   /// `lossWindow` batches, with the 1/6 baseline drawn first (underneath).
   ///
-  /// An exploding run's loss reaches 1e300 before it turns NaN, and a log
+  /// An exploding run's loss reaches 1e300 before it turns inf, and a log
   /// axis that tall squeezes the rest into one row. So when every run that
   /// did not diverge ends well below 1, the axis is linear and stops at 1,
   /// where the step from ~0.17 to ~0.1 is visible; otherwise it is
-  /// logarithmic and stops at 1000. The title says where it stops.
-  static func lossChart(_ runs: [ClippingRun], names: [String]? = nil, baseline: Bool = true) -> LineChart {
+  /// logarithmic and stops at 1000. Values above are marked as such.
+  ///
+  /// - Parameters:
+  ///   - styles: each run's style slot (`LineChart.Series.style`), so a
+  ///     run keeps its glyph from chart to chart; the baseline takes the
+  ///     last slot of the palette, black.
+  ///   - steps: the planned steps, so a run that stopped early ends short.
+  static func lossChart(
+    _ runs: [ClippingRun], names: [String]? = nil, styles: [Int]? = nil, steps: Int, baseline: Bool = true
+  ) -> LineChart {
     let settled = runs.filter { $0.divergedAt == nil }.allSatisfy { $0.recentLoss() <= 0.5 }
-    let cap = settled ? 1.0 : 1e3
-    let steps = runs.map(\.losses.count).max() ?? 0
     var series: [LineChart.Series] = []
     if baseline {
-      series.append(.init("always predicting 1: MSE 1/6", [Double](repeating: Self.baseline, count: steps)))
+      series.append(
+        .init("always predicting 1: MSE 1/6", [Double](repeating: Self.baseline, count: steps), style: baselineStyle))
     }
     for (index, run) in runs.enumerated() {
-      let name = names.map { $0[index] } ?? run.name
-      series.append(.init(name, capped(smoothed(run.losses, window: lossWindow), at: cap)))
+      series.append(
+        .init(
+          names?[index] ?? run.name, padded(smoothed(run.losses, window: lossWindow), to: steps),
+          style: styles?[index], note: Divergence.note(run.losses)))
     }
     return LineChart(
-      title: "Training loss: mean of \(lossWindow) batches, drawn up to \(Format.number(cap))", xLabel: "step",
-      yLabel: "loss", series: series, logScaleY: !settled, xStart: 1)
+      title: "Training loss: mean of \(lossWindow) batches", xLabel: "step", yLabel: "loss", series: series,
+      logScaleY: !settled, xStart: 1, yMax: settled ? 1 : 1e3)
   }
+
+  /// The style slot of a constant reference line (baseline, threshold):
+  /// black, the palette's last colour.
+  static let baselineStyle = 6
 }

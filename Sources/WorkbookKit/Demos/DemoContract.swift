@@ -6,6 +6,14 @@ import Grading
 public struct DemoOptions: Equatable, Sendable {
   /// Seeds every random choice of the demo (data, weights, order).
   public var seed: UInt64 = 1
+  /// Several seeds: the demo runs once per seed, quietly, and
+  /// `Demos.runSeeds` prints the mean and range of its numbers; `nil` for
+  /// one run at `seed`.
+  public var seeds: [UInt64]?
+  /// ex1: the adding problem's sequence length T; `nil` for 10.
+  public var length: Int?
+  /// ex1: the RNN's hidden size; `nil` for 64.
+  public var hidden: Int?
   /// Where to save the chart(s) as SVG; `nil` for none. A demo with several
   /// charts adds a suffix before the extension (`loss.svg`, `loss-norm.svg`).
   public var svgPath: String?
@@ -71,6 +79,77 @@ public struct DemoSummary: Equatable, Sendable {
   public var facts: [String: String] = [:]
   /// Files written (SVG, CSV).
   public var files: [String] = []
+  /// Each run of the demo and its headline numbers, in the order shown:
+  /// what `Demos.runSeeds` summarises over seeds.
+  public var runs: [RunSummary] = []
+  /// Name → the choice this seed's run made, e.g. "lowest test MSE" →
+  /// "maxNorm 0.5"; `Demos.runSeeds` counts the choices over seeds.
+  public var choices: [String: String] = [:]
 
   public init() {}
+}
+
+/// One run of a demo ("without clipping", "maxNorm 1") and its headline
+/// numbers. `name` is the run's kind: the same for every seed.
+public struct RunSummary: Equatable, Sendable {
+  public struct Measure: Equatable, Sendable {
+    /// "test MSE", "steps clipped".
+    public var name: String
+    /// NaN when this run has no such number (a diverged run's test MSE).
+    public var value: Double
+
+    public init(_ name: String, _ value: Double) {
+      self.name = name
+      self.value = value
+    }
+  }
+
+  public var name: String
+  /// Whether the run diverged by `Divergence.rule`.
+  public var diverged: Bool
+  public var measures: [Measure]
+
+  public init(name: String, diverged: Bool, measures: [Measure]) {
+    self.name = name
+    self.diverged = diverged
+    self.measures = measures
+  }
+
+  /// The value of the measure called `name`, if the run has one.
+  public func value(_ name: String) -> Double? { measures.first { $0.name == name }?.value }
+}
+
+// MARK: - Option ranges
+
+extension Demos {
+  /// Exercise 3's large batch, split into `accumulationSteps` micro-batches.
+  static let spiralBatch = 256
+  /// The batch of the RNN demos (exercises 1, 2 and 4).
+  static let rnnBatch = 32
+  /// `length` (T): two halves of at least one step each hold the markers;
+  /// beyond 1,000 steps one run takes minutes.
+  public static let lengthRange = 2...1000
+  /// `hidden`: beyond 512 one run takes minutes.
+  public static let hiddenRange = 1...512
+
+  /// The `accumulationSteps` a demo's batch can be split into: at least
+  /// one sample per micro-batch.
+  public static func accumulationStepsRange(_ exercise: Exercise) -> ClosedRange<Int> {
+    switch exercise {
+    case .ex3: return 1...spiralBatch
+    case .ex4: return 1...rnnBatch
+    case .ex5: return 1...MixedPrecisionSetup.microBatchSize
+    case .ex1, .ex2: return 1...Int.max
+    }
+  }
+
+  /// Why `accumulationStepsRange` ends where it does, for the usage error.
+  public static func accumulationStepsLimit(_ exercise: Exercise) -> String? {
+    switch exercise {
+    case .ex3: return "micro-batches of the batch of \(spiralBatch)"
+    case .ex4: return "micro-batches of the batch of \(rnnBatch)"
+    case .ex5: return "micro-batches a window, at most \(MixedPrecisionSetup.microBatchSize)"
+    case .ex1, .ex2: return nil
+    }
+  }
 }

@@ -68,6 +68,13 @@ final class DemoReport {
 
   func record(_ name: String, fact: String) { summary.facts[name] = fact }
 
+  /// Records one run's headline numbers for the multi-seed summary.
+  func recordRun(_ name: String, diverged: Bool, _ measures: [(String, Double)]) {
+    summary.runs.append(RunSummary(name: name, diverged: diverged, measures: measures.map { .init($0.0, $0.1) }))
+  }
+
+  func recordChoice(_ name: String, _ choice: String) { summary.choices[name] = choice }
+
   // MARK: Files
 
   /// Saves each SVG: the first at `options.svgPath`, the others with their
@@ -106,9 +113,7 @@ final class DemoReport {
   }
 
   private func write(_ text: String, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try text.write(to: url, atomically: true, encoding: .utf8)
+    try OutputFile.write(text, to: path)
     summary.files.append(path)
   }
 

@@ -138,13 +138,12 @@ enum Compare {
   static func parameters(of model: any Module) -> [[Double]] { model.parameters().map(\.data) }
 }
 
-/// Finite values above `cap` drawn at `cap` (NaN and infinities stay gaps).
-///
-/// An exploding run's loss reaches 1e300 before it turns NaN; a log axis
-/// that tall squeezes every other curve into one row. Charts that cap say
-/// so in their title, and the tables keep the real numbers.
-func capped(_ values: [Double], at cap: Double) -> [Double] {
-  values.map { $0.isFinite ? min($0, cap) : $0 }
+/// `values` with NaN after its end up to `count` entries, for charts: the
+/// x axis then spans every planned step, and a run that stopped early
+/// visibly stops short. (Files keep the real length: a step never computed
+/// is an empty cell, not a NaN.)
+func padded(_ values: [Double], to count: Int) -> [Double] {
+  values + [Double](repeating: .nan, count: max(0, count - values.count))
 }
 
 /// The trailing mean of the last `window` values at every step (fewer at
@@ -190,11 +189,6 @@ func angleDegrees(_ a: [[Double]], _ b: [[Double]]) -> Double {
 func mean(_ values: [Double]) -> Double {
   let finite = values.filter(\.isFinite)
   return finite.isEmpty ? .nan : finite.reduce(0, +) / Double(finite.count)
-}
-
-/// The step at which a loss first stopped being a number (1-based), if it did.
-func divergenceStep(_ losses: [Double]) -> Int? {
-  losses.firstIndex { !$0.isFinite }.map { $0 + 1 }
 }
 
 /// Seconds since `start`, for the timing line every demo closes with.

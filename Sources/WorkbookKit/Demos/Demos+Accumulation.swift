@@ -39,9 +39,9 @@ extension Demos {
     let start = Date()
     let steps = max(options.steps ?? 300, 1)
     let learningRate = options.learningRate ?? 1
-    let largeBatch = 256
+    let largeBatch = spiralBatch
     let k = options.accumulationSteps ?? 4
-    guard k >= 1, k <= largeBatch else {
+    guard accumulationStepsRange(.ex3).contains(k) else {
       throw WorkbookError.invalidArgument(
         function: "workbook run ex3", detail: "accumulationSteps must be in 1...\(largeBatch), got \(k)")
     }
@@ -111,10 +111,17 @@ extension Demos {
     report.table(oneStepTable)
     report.blank()
     if gradientDifference < 1e-10 {
+      let weighting =
+        Set(microSizes).count == 1
+        ? "weighting each micro-batch's mean loss by its share nᵢ/N = 1/\(k) (the same as dividing by \(k), "
+          + "since the micro-batches are equal) makes the sum of the \(k) gradients their mean."
+        : "with micro-batches of \(microName), each micro-batch's mean loss weighted by its share nᵢ/N ("
+          + Array(Set(microSizes)).sorted(by: >).map { "\($0)/\(largeBatch)" }.joined(separator: " or ")
+          + ") makes the sum of the \(k) gradients the mean over all \(largeBatch) points; dividing by \(k) "
+          + "would weight the points of the smaller micro-batches more."
       report.paragraph(
         "\(options.codeOwner.capitalizedPossessive) accumulated gradient is the large batch's gradient up to rounding (largest difference "
-          + "\(Format.tiny(gradientDifference))): dividing each micro-batch's mean loss by \(k) makes the sum "
-          + "of the \(k) gradients their mean.")
+          + "\(Format.tiny(gradientDifference))): " + weighting)
     } else {
       report.paragraph(
         "\(options.codeOwner.capitalizedPossessive) accumulated gradient differs from the large batch's by up to \(Format.tiny(gradientDifference)) "
@@ -125,7 +132,8 @@ extension Demos {
       report.paragraph(
         "Without scaling, the gradient is the sum of \(k) micro-batch means instead of their mean: "
           + "\(Format.number(Compare.norm(unscaled.grad) / Compare.norm(largeGradient), digits: 3)) × as long, so "
-          + "every step is as if the learning rate were \(k) × \(Format.number(learningRate)).")
+          + "every step is as if the learning rate were "
+          + (Set(microSizes).count == 1 ? "" : "about ") + "\(k) × \(Format.number(learningRate)).")
       report.record("unscaledGradientRatio", Compare.norm(unscaled.grad) / Compare.norm(largeGradient))
       report.record("unscaledMaxGradientDifference", Compare.largestDifference(unscaled.grad, largeGradient))
     }
@@ -225,16 +233,19 @@ extension Demos {
 
     // The small batch first and the unscaled run next, so the large-batch
     // curves are drawn over them, and the accumulated run last: on top of
-    // the large batch it matches.
+    // the large batch it matches (the chart says so, and dashes it). Each
+    // run keeps its style whatever is drawn.
+    let styles = options.noScaling ? [0, 1, 3, 2] : [0, 1, 2]
     let drawingOrder = [runs.count - 1] + (options.noScaling ? [2, 0, 1] : [0, 1])
-    let curves = drawingOrder.map { (runs[$0].name, smoothed(runs[$0].losses, window: AddingProblemSetup.lossWindow)) }
-    let cap = 2.0
-    let isCapped = curves.contains { $0.1.contains { $0.isFinite && $0 > cap } }
     let chart = LineChart(
-      title: "Training loss (cross-entropy): mean of \(AddingProblemSetup.lossWindow) batches"
-        + (isCapped ? ", drawn up to 2" : ""),
+      title: "Training loss (cross-entropy): mean of \(AddingProblemSetup.lossWindow) batches",
       xLabel: "optimizer step", yLabel: "loss",
-      series: curves.map { .init($0.0, capped($0.1, at: cap)) }, xStart: 1)
+      series: drawingOrder.map { index in
+        .init(
+          runs[index].name, padded(smoothed(runs[index].losses, window: AddingProblemSetup.lossWindow), to: steps),
+          style: styles[index], note: Divergence.note(runs[index].losses))
+      },
+      xStart: 1, yMax: 2)
     report.chart(chart, height: 14)
     var table = Table(columns: [
       .init("run"), .init("points/step", alignment: .right), .init("loss, all", alignment: .right),
@@ -258,6 +269,12 @@ extension Demos {
       "\"loss, all\" and accuracy: on all \(problem.data.count) points after training. " + sameRun
         + " The batch of \(smallBatch) takes as many steps on 1/\(k) of the points each: a noisier gradient, and "
         + "it has seen fewer points.")
+    let diverged = runs.filter { Divergence.step($0.losses) != nil }
+    if !diverged.isEmpty {
+      report.paragraph(
+        Divergence.rule + " "
+          + diverged.map { "\($0.name): \(Divergence.note($0.losses)!)" }.joined(separator: "; ") + ".")
+    }
     report.record("finalParameterDifference", finalDifference)
     for (key, run) in zip(
       options.noScaling
@@ -265,6 +282,13 @@ extension Demos {
     {
       report.record("\(key)FinalLoss", run.finalLoss)
       report.record("\(key)Accuracy", run.accuracy)
+      var measures: [(String, Double)] = [("loss, all", run.finalLoss), ("accuracy (%)", 100 * run.accuracy)]
+      if key == "accumulated" {
+        measures += [
+          ("max |Δ grad|, 1 step", gradientDifference), ("max |Δ params|, end", finalDifference),
+        ]
+      }
+      report.recordRun(run.name, diverged: Divergence.step(run.losses) != nil, measures)
     }
     report.record("accumulationSteps", Double(k))
     report.record("learningRate", learningRate)

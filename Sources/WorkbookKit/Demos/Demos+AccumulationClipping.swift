@@ -17,10 +17,11 @@ extension Demos {
   /// Shows the two-vector toy ([2, 0] + [0, 2], maxNorm 1: once gives
   /// [0.707, 0.707], each gives [0.447, 0.894]) with the student's
   /// `clipGradNorm`, the largest parameter difference of each way from the
-  /// large batch after one step and after training, the loss curves (which
-  /// nearly coincide), and per step the angle between the step each way took
-  /// and the clipped large-batch gradient at the same weights (which does
-  /// not: 0° once, several degrees each).
+  /// large batch after one step and after training, per step the distance
+  /// of each way's parameters from the large batch's (log scale: rounding
+  /// once, the whole way off each), and per step the angle between the step
+  /// each way took and the clipped large-batch gradient at the same weights
+  /// (0° once, several degrees each).
   ///
   /// Defaults: exercise 1's setup (an Elman RNN, hidden 64, on the adding
   /// problem with T = 10, recurrent weights 1.5 × orthogonal), plain SGD at
@@ -28,9 +29,9 @@ extension Demos {
   /// of 8 (`accumulationSteps`), maxNorm 1 (`threshold`), 500 steps
   /// (`steps`). A debug build runs it in about four seconds.
   ///
-  /// Files: the loss chart at `svgPath`, the angle chart with suffix
-  /// `-angle`; CSV with each run's loss, gradient norm before clipping and
-  /// angle per step.
+  /// Files: the distance chart at `svgPath`, the angle chart with suffix
+  /// `-angle`; CSV with each run's loss, gradient norm before clipping,
+  /// angle and distance per step.
   static func accumulationClipping(code: WorkbookCode, options: DemoOptions, output: DemoOutput) throws -> DemoSummary {
     let ex4 = try code.required(\.ex4, .ex4)
     let report = DemoReport(options: options, output: output)
@@ -40,7 +41,7 @@ extension Demos {
     let maxNorm = options.threshold ?? 1
     let k = options.accumulationSteps ?? 4
     let setup = try AddingProblemSetup(seed: options.seed)
-    guard k >= 1, k <= setup.batchSize else {
+    guard accumulationStepsRange(.ex4).contains(k) else {
       throw WorkbookError.invalidArgument(
         function: "workbook run ex4", detail: "accumulationSteps must be in 1...\(setup.batchSize), got \(k)")
     }
@@ -81,7 +82,7 @@ extension Demos {
         + "batches of \(setup.batchSize) as \(microName), \(steps) steps, seed \(options.seed). Three runs from "
         + "the same weights on the same batches: clip once (\(options.codeOwner.possessive) trainWithAccumulationAndClipping), clip each "
         + "micro-batch (the demo's loop, with \(options.clipperOwner.possessive) clipGradNorm), and the batch of \(setup.batchSize) clipped "
-        + "(the engine).")
+        + "(the engine). " + Divergence.rule)
 
     let onceStep: (any Module, any Optimizer, Batch) throws -> StepRecord = { model, optimizer, batch in
       let records = try ex4.train(model, optimizer, batch.split(into: k), k, setup.lossFunction, maxNorm)
@@ -114,37 +115,61 @@ extension Demos {
     // Training. Before each step of the two accumulating runs, the engine
     // also computes the clipped batch-of-32 gradient at the same weights, so
     // the angle between that and the step actually taken is measured.
+    // The batch-of-32 run keeps its parameters after every step, so the
+    // two accumulating runs can measure how far they are from it.
     let recordingSGD: ([Tensor]) -> any Optimizer = { GradientRecordingSGD($0, lr: learningRate) }
-    func train(_ name: String, _ step: (any Module, any Optimizer, Batch) throws -> StepRecord) throws -> ClippingRun {
-      try setup.train(
-        name, batches: batches, makeOptimizer: recordingSGD, threshold: maxNorm, report: report, step: step)
-    }
-    func trainMeasuringAngles(_ name: String, _ step: (any Module, any Optimizer, Batch) throws -> StepRecord) throws
-      -> (run: ClippingRun, angles: [Double])
+    var largePath: [[Double]] = []
+    let large = try setup.train(
+      "batch of \(setup.batchSize), clipped", batches: batches, makeOptimizer: recordingSGD, threshold: maxNorm,
+      report: report, afterStep: { model, _ in largePath.append(Compare.parameters(of: model).flatMap { $0 }) },
+      step: largeStep)
+    func trainMeasuring(_ name: String, _ step: (any Module, any Optimizer, Batch) throws -> StepRecord) throws
+      -> (run: ClippingRun, angles: [Double], distances: [Double])
     {
       var angles: [Double] = []
-      let run = try train(name) { model, optimizer, batch in
-        let largeBatch = Reference.clipByNorm(
-          try Reference.gradient(model: model, batch: batch, lossFunction: setup.lossFunction), maxNorm: maxNorm)
-        let record = try step(model, optimizer, batch)
-        angles.append(angleDegrees(largeBatch, (optimizer as? GradientRecordingSGD)?.lastGradient ?? largeBatch))
-        return record
-      }
-      return (run, angles + [Double](repeating: .nan, count: steps - angles.count))
+      var distances: [Double] = []
+      let run = try setup.train(
+        name, batches: batches, makeOptimizer: recordingSGD, threshold: maxNorm, report: report,
+        afterStep: { model, i in
+          let here = Compare.parameters(of: model).flatMap { $0 }
+          distances.append(i < largePath.count ? length(zip(here, largePath[i]).map { $0 - $1 }) : .nan)
+        },
+        step: { model, optimizer, batch in
+          let largeBatch = Reference.clipByNorm(
+            try Reference.gradient(model: model, batch: batch, lossFunction: setup.lossFunction), maxNorm: maxNorm)
+          let record = try step(model, optimizer, batch)
+          angles.append(angleDegrees(largeBatch, (optimizer as? GradientRecordingSGD)?.lastGradient ?? largeBatch))
+          return record
+        })
+      return (run, angles, distances)
     }
-    let large = try train("batch of \(setup.batchSize), clipped", largeStep)
-    let (once, onceAngles) = try trainMeasuringAngles("clip once (\(options.codeOwner.codeLabel))", onceStep)
-    let (each, eachAngles) = try trainMeasuringAngles("clip each micro-batch (wrong)", eachStep)
+    let (once, onceAngles, onceDistances) = try trainMeasuring("clip once (\(options.codeOwner.codeLabel))", onceStep)
+    let (each, eachAngles, eachDistances) = try trainMeasuring("clip each micro-batch (wrong)", eachStep)
     let onceAfterTraining = Compare.largestDifference(once.finalParameters, large.finalParameters)
     let eachAfterTraining = Compare.largestDifference(each.finalParameters, large.finalParameters)
 
-    // The wrong way first, so the two runs that agree are drawn over it.
-    let chart = AddingProblemSetup.lossChart([each, large, once])
+    // The lesson in one picture: clipping once stays on the large batch's
+    // path (rounding only), clipping each micro-batch leaves it at once.
+    let sameRun = onceDistances.allSatisfy { $0 == 0 }
+    let chart = LineChart(
+      title: "Distance of the parameters from the batch-of-\(setup.batchSize) run", xLabel: "step",
+      yLabel: "L2 distance",
+      series: [
+        .init(
+          each.name, padded(eachDistances, to: steps), style: eachStyle, note: Divergence.note(each.losses)),
+        .init(
+          once.name, padded(onceDistances, to: steps), style: onceStyle,
+          note: sameRun ? "0 at every step: the same run" : Divergence.note(once.losses)),
+      ],
+      logScaleY: true, xStart: 1)
     report.chart(chart, height: 14)
     let angleChart = LineChart(
       title: "Angle between the step taken and the batch-of-\(setup.batchSize) step", xLabel: "step",
       yLabel: "degrees",
-      series: [.init(each.name, eachAngles), .init(once.name, onceAngles)], xStart: 1)
+      series: [
+        .init(each.name, padded(eachAngles, to: steps), style: eachStyle),
+        .init(once.name, padded(onceAngles, to: steps), style: onceStyle),
+      ], xStart: 1)
     report.chart(angleChart, height: 8)
 
     var table = Table(columns: [
@@ -171,7 +196,9 @@ extension Demos {
         + "Clipping once is the large batch's step; clipping each micro-batch takes other steps from the "
         + "first one on (whether it ends better or worse, it is no longer the step of the batch, and its "
         + "effective threshold depends on k and on the order of the micro-batches). Test MSE on 1,024 held-out sequences; always predicting 1 scores "
-        + "1/6 ≈ 0.167.")
+        + "1/6 ≈ 0.167. The first chart follows the gap step by step: the L2 distance of all parameters "
+        + "from the batch-of-\(setup.batchSize) run's after as many steps (log scale)"
+        + (sameRun ? "; clipping once has none to draw, it is 0 at every step." : "."))
 
     // The norms the clip-once records report: how hard clipping worked, and
     // (rerun with another --accumulation-steps) that they do not grow with k.
@@ -182,7 +209,16 @@ extension Demos {
       "Norm before clipping, from the records of \(options.codeOwner.possessive) trainWithAccumulationAndClipping: "
         + "median \(Format.number(medianNorm)), largest \(Format.number(finiteNorms.last ?? .nan)); above maxNorm "
         + "\(Format.number(maxNorm)) on \(once.clippedSteps) of \(steps) steps. With the loss weighted, this is the "
-        + "norm of the window's mean gradient: rerun with --accumulation-steps 2 or 8 and it stays the same size.")
+        + "norm of the window's mean gradient: "
+        + "rerun with --accumulation-steps \(otherAccumulationSteps(k)) and it stays the same size.")
+    report.recordRun(large.name, diverged: large.divergedAt != nil, [("test MSE", large.testLoss)])
+    for (run, angles, afterTraining) in [(once, onceAngles, onceAfterTraining), (each, eachAngles, eachAfterTraining)] {
+      report.recordRun(
+        run.name, diverged: run.divergedAt != nil,
+        [
+          ("max |Δ params|, end", afterTraining), ("mean angle (°)", mean(angles)), ("test MSE", run.testLoss),
+        ])
+    }
     report.record("onceMedianNorm", medianNorm)
     report.record("onceClippedSteps", Double(once.clippedSteps))
 
@@ -200,15 +236,26 @@ extension Demos {
     report.record("learningRate", learningRate)
     report.record("steps", Double(steps))
 
-    try report.saveSVGs([("loss", chart.renderSVG()), ("angle", angleChart.renderSVG())])
+    try report.saveSVGs([("distance", chart.renderSVG()), ("angle", angleChart.renderSVG())])
     try report.saveCSV(
       [large, once, each].map { ("loss \($0.name)", $0.losses) }
         + [large, once, each].map { ("norm \($0.name)", $0.norms) }
-        + [("angle \(once.name)", onceAngles), ("angle \(each.name)", eachAngles)])
+        + [("angle \(once.name)", onceAngles), ("angle \(each.name)", eachAngles)]
+        + [("distance \(once.name)", onceDistances), ("distance \(each.name)", eachDistances)])
     report.record("seconds", elapsed(since: start))
     report.blank()
     report.line("Finished in \(Format.seconds(elapsed(since: start))).")
     return report.summary
+  }
+
+  /// Style slots of exercise 4's runs, the same in every chart.
+  static let onceStyle = 1, eachStyle = 3
+
+  /// Two other values of k to compare the norms with: "2 or 8" for the
+  /// default 4, never the k just used.
+  static func otherAccumulationSteps(_ k: Int) -> String {
+    let others = [2, 4, 8].filter { $0 != k && accumulationStepsRange(.ex4).contains($0) }
+    return others.prefix(2).map(String.init).joined(separator: " or ")
   }
 
   /// The toy of exercise 4's guide: micro-batch gradients [2, 0] and [0, 2]

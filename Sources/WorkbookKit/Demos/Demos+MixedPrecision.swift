@@ -198,7 +198,8 @@ extension Demos {
 struct MixedPrecisionSetup {
   let seed: UInt64
   let microBatches: Int
-  let microBatchSize = 16
+  static let microBatchSize = 16
+  var microBatchSize: Int { Self.microBatchSize }
   let warmupSteps = 20
   static let hidden = 16
   /// Six tanh layers: the gradient shrinks on its way back through them,

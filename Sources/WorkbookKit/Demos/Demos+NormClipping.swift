@@ -41,7 +41,7 @@ extension Demos {
     let learningRate = options.learningRate ?? 0.05
     let maxNorm = options.threshold ?? 1
     let momentum = options.momentum ?? 0
-    let setup = try AddingProblemSetup(seed: options.seed)
+    let setup = try AddingProblemSetup(seed: options.seed, hidden: options.hidden ?? 64, length: options.length ?? 10)
     let batches = setup.batches(steps: steps)
     let optimizerName = momentum == 0 ? "plain SGD" : "SGD with momentum \(Format.number(momentum))"
 
@@ -54,9 +54,10 @@ extension Demos {
         + "learning rate \(Format.number(learningRate)), batch \(setup.batchSize), \(steps) steps, seed \(options.seed). "
         + "Every run starts from the same weights and sees the same batches. "
         + (options.sweep
-          ? "The Challenge: one run per maxNorm, each through \(options.codeOwner.possessive) trainStep, and one without clipping."
+          ? "The Challenge: one run per maxNorm, each through \(options.codeOwner.possessive) trainStep, and one without clipping. "
           : "The clipped run calls \(options.codeOwner.possessive) trainStep with maxNorm \(Format.number(maxNorm)); the other one runs "
-            + "without clipping."))
+            + "without clipping. ")
+        + Divergence.rule)
 
     func train(_ name: String, clip: Double?) throws -> ClippingRun {
       try setup.train(
@@ -72,7 +73,7 @@ extension Demos {
     }
 
     if options.sweep {
-      var values = [0.25, 0.5, 1, 2, 5, 10]
+      var values = sweepThresholds
       if let chosen = options.threshold, !values.contains(chosen) { values.append(chosen) }
       let thresholds: [Double?] = values.sorted() + [nil]
       var runs: [(maxNorm: Double?, run: ClippingRun)] = []
@@ -90,6 +91,8 @@ extension Demos {
     report.record("learningRate", learningRate)
     report.record("momentum", momentum)
     report.record("steps", Double(steps))
+    report.record("length", Double(setup.length))
+    report.record("hidden", Double(setup.hidden))
     report.record("baseline", AddingProblemSetup.baseline)
     report.record("seconds", elapsed(since: start))
     report.blank()
@@ -97,10 +100,14 @@ extension Demos {
     return report.summary
   }
 
-  /// Where the norm chart stops drawing an exploding run (see `capped`).
+  /// The maxNorm values of `--sweep`, each with its own style slot.
+  static let sweepThresholds: [Double] = [0.25, 0.5, 1, 2, 5, 10]
+  /// Style slots of exercise 1's runs, the same in every chart.
+  static let unclippedStyle = 3, clippedStyle = 0
+
+  /// The top of the norm chart's axis: an exploding run's norms go on to
+  /// 1e150, and are marked above it.
   static let normCap = 1e4
-  /// The loss level the closing sentence calls "blown up".
-  static let blowUpLevel = 1e3
 
   /// What momentum changes, said when it is on.
   private static func momentumNote(_ momentum: Double, report: DemoReport) {
@@ -116,44 +123,43 @@ extension Demos {
     unclipped: ClippingRun, clipped: ClippingRun, maxNorm: Double, steps: Int, momentum: Double, report: DemoReport
   ) throws {
     let lossChart = AddingProblemSetup.lossChart(
-      [unclipped, clipped], names: ["without clipping", "clipped, maxNorm \(Format.number(maxNorm))"])
+      [unclipped, clipped], names: ["without clipping", "clipped, maxNorm \(Format.number(maxNorm))"],
+      styles: [unclippedStyle, clippedStyle], steps: steps)
     let normChart = LineChart(
-      title: "Gradient norm before clipping, drawn up to \(Format.number(normCap))", xLabel: "step", yLabel: "norm",
+      title: "Gradient norm before clipping", xLabel: "step", yLabel: "norm",
       series: [
-        .init("maxNorm \(Format.number(maxNorm))", [Double](repeating: maxNorm, count: steps)),
-        .init("without clipping", capped(unclipped.norms, at: normCap)),
-        .init("clipped run", capped(clipped.norms, at: normCap)),
+        .init(
+          "maxNorm \(Format.number(maxNorm))", [Double](repeating: maxNorm, count: steps),
+          style: AddingProblemSetup.baselineStyle),
+        .init(
+          "without clipping", padded(unclipped.norms, to: steps), style: unclippedStyle,
+          note: Divergence.note(unclipped.losses)),
+        .init(
+          "clipped run", padded(clipped.norms, to: steps), style: clippedStyle, note: Divergence.note(clipped.losses)),
       ],
-      logScaleY: true, xStart: 1)
+      logScaleY: true, xStart: 1, yMax: normCap)
     report.chart(lossChart, height: 14)
     report.chart(normChart)
 
     var table = Table(columns: [
-      .init("run"), .init("NaN from", alignment: .right), .init("steps clipped", alignment: .right),
+      .init("run"), .init("diverged", alignment: .right), .init("steps clipped", alignment: .right),
       .init("largest norm", alignment: .right), .init("test MSE", alignment: .right),
     ])
     for run in [unclipped, clipped] {
       let isClipped = run.name != unclipped.name
       table.addRow([
-        run.name, run.divergedAt.map { "step \($0)" } ?? "never",
+        run.name, Divergence.cell(run.losses),
         isClipped ? "\(run.clippedSteps) (\(Format.percent(run.clippedSteps, of: run.losses.count)))" : "–",
-        Format.number(run.norms.filter(\.isFinite).max() ?? .nan),
-        run.testLoss.isNaN ? "–" : Format.number(run.testLoss),
+        Format.number(run.largestNorm), run.testLoss.isNaN ? "–" : Format.number(run.testLoss),
       ])
     }
     table.addRow(["always predicting 1", "", "", "", Format.number(AddingProblemSetup.baseline)])
     report.table(table)
 
     report.blank()
-    let blowUp =
-      firstStep(unclipped.losses, above: blowUpLevel).map { "passed \(Format.number(blowUpLevel)) at step \($0) and " }
-      ?? ""
-    let verdictUnclipped =
-      unclipped.divergedAt.map { "Without clipping the loss \(blowUp)became NaN at step \($0)." }
-      ?? "Without clipping the run did not diverge within \(steps) steps (test MSE \(Format.number(unclipped.testLoss)))."
     let verdictClipped: String
     if let step = clipped.divergedAt {
-      verdictClipped = "With clipping the loss became NaN at step \(step) too."
+      verdictClipped = "With clipping it diverged too, at step \(step)\(nonFiniteClause(clipped))."
     } else {
       let relation = clipped.testLoss < AddingProblemSetup.baseline ? "below" : "not below"
       verdictClipped =
@@ -161,7 +167,7 @@ extension Demos {
         + "1/6 ≈ 0.167 of always predicting 1; clipping scaled the gradient on \(clipped.clippedSteps) of "
         + "\(clipped.losses.count) steps."
     }
-    report.paragraph(verdictUnclipped + " " + verdictClipped)
+    report.paragraph(divergenceVerdict(unclipped, "Without clipping", steps: steps) + " " + verdictClipped)
     momentumNote(momentum, report: report)
 
     report.record("maxNorm", maxNorm)
@@ -169,11 +175,17 @@ extension Demos {
     report.record("clippedDivergedAt", fact: clipped.divergedAt.map { "step \($0)" } ?? "no")
     if let step = unclipped.divergedAt { report.record("unclippedDivergedAtStep", Double(step)) }
     if let step = clipped.divergedAt { report.record("clippedDivergedAtStep", Double(step)) }
+    if let bad = unclipped.nonFinite {
+      report.record("unclippedNonFiniteAtStep", Double(bad.step))
+      report.record("unclippedNonFinite", fact: bad.kind)
+    }
     report.record("unclippedTestLoss", unclipped.testLoss)
     report.record("clippedTestLoss", clipped.testLoss)
     report.record("clippedSteps", Double(clipped.clippedSteps))
     report.record(
       "clippedBelowBaseline", fact: clipped.testLoss < AddingProblemSetup.baseline ? "yes" : "no")
+    recordClippingRun(unclipped, clipped: false, report: report)
+    recordClippingRun(clipped, clipped: true, report: report)
 
     try report.saveSVGs([("loss", lossChart.renderSVG()), ("norm", normChart.renderSVG())])
     try report.saveCSV([
@@ -182,40 +194,95 @@ extension Demos {
     ])
   }
 
+  /// ", and the loss was inf from step 215" when the run met an inf or NaN
+  /// after the step it diverged at; "" otherwise.
+  static func nonFiniteClause(_ run: ClippingRun) -> String {
+    guard let bad = run.nonFinite, bad.step != run.divergedAt else { return "" }
+    return ", and the loss was \(bad.kind) from step \(bad.step)"
+  }
+
+  /// What happened to a run that may have diverged, as a sentence:
+  /// "Without clipping the run diverged at step 8 (loss 2.5e3, over
+  /// 1000 × the first step's 2.16), and the loss was inf from step 215."
+  static func divergenceVerdict(_ run: ClippingRun, _ subject: String, steps: Int) -> String {
+    guard let step = run.divergedAt else {
+      return "\(subject) the run did not diverge within \(steps) steps (test MSE \(Format.number(run.testLoss)))."
+    }
+    if let bad = run.nonFinite, bad.step == step {
+      return "\(subject) the loss was \(bad.kind) at step \(step): the run diverged there."
+    }
+    let first = run.losses.first ?? .nan
+    let ending = run.nonFinite == nil ? "; it stayed finite, with a test MSE of \(Format.number(run.testLoss))" : ""
+    return "\(subject) the run diverged at step \(step) (loss \(Format.number(run.losses[step - 1])), over "
+      + "1000 × the first step's \(Format.number(first)))\(nonFiniteClause(run))\(ending)."
+  }
+
+  /// One RNN run's headline numbers, for the multi-seed summary.
+  static func clippingMeasures(_ run: ClippingRun, clipped: Bool) -> [(String, Double)] {
+    var measures: [(String, Double)] = [
+      ("diverged at step", run.divergedAt.map(Double.init) ?? .nan),
+      ("inf from step", run.nonFinite.map { $0.kind == "inf" ? Double($0.step) : .nan } ?? .nan),
+      ("NaN from step", run.nonFinite.map { $0.kind == "NaN" ? Double($0.step) : .nan } ?? .nan),
+    ]
+    if clipped { measures.append(("steps clipped", Double(run.clippedSteps))) }
+    measures += [("largest norm", run.largestNorm), ("test MSE", run.testLoss)]
+    return measures
+  }
+
+  static func recordClippingRun(_ run: ClippingRun, clipped: Bool, report: DemoReport) {
+    report.recordRun(run.name, diverged: run.divergedAt != nil, clippingMeasures(run, clipped: clipped))
+  }
+
   private static func showSweep(
     _ runs: [(maxNorm: Double?, run: ClippingRun)], steps: Int, momentum: Double, report: DemoReport
   ) throws {
-    let chart = AddingProblemSetup.lossChart(runs.map(\.run), baseline: false)
+    let styles = runs.enumerated().map { index, entry in
+      entry.maxNorm.map { sweepThresholds.firstIndex(of: $0) ?? 7 } ?? AddingProblemSetup.baselineStyle
+    }
+    let chart = AddingProblemSetup.lossChart(runs.map(\.run), styles: styles, steps: steps, baseline: false)
     report.chart(chart, height: 14)
 
     var table = Table(columns: [
-      .init("maxNorm", alignment: .right), .init("NaN from", alignment: .right),
+      .init("maxNorm", alignment: .right), .init("diverged", alignment: .right),
       .init("steps clipped", alignment: .right), .init("last 50 steps", alignment: .right),
       .init("test MSE", alignment: .right), .init("verdict"),
     ])
+    var best: (name: String, loss: Double)?
     for (maxNorm, run) in runs {
       let verdict: String
       if run.divergedAt != nil {
-        verdict = "diverged"
+        verdict = run.nonFinite.map { "diverged, \($0.kind)" } ?? "diverged"
       } else if run.testLoss < AddingProblemSetup.baseline {
         verdict = "below 1/6"
       } else {
         verdict = "above 1/6"
       }
+      let recent = run.recentLoss()
       table.addRow([
         maxNorm.map { Format.number($0) } ?? "none",
-        run.divergedAt.map { "step \($0)" } ?? "never",
+        Divergence.cell(run.losses),
         maxNorm == nil ? "–" : Format.percent(run.clippedSteps, of: run.losses.count),
-        run.divergedAt == nil ? Format.number(run.recentLoss()) : "–",
+        recent.isFinite ? Format.number(recent) : "–",
         run.testLoss.isNaN ? "–" : Format.number(run.testLoss),
         verdict,
       ])
       let key = maxNorm.map { Format.number($0) } ?? "none"
       report.record("testLoss[maxNorm \(key)]", run.testLoss)
       report.record("divergedAt[maxNorm \(key)]", fact: run.divergedAt.map { "step \($0)" } ?? "no")
+      report.recordRun(
+        run.name, diverged: run.divergedAt != nil,
+        [
+          ("diverged at step", run.divergedAt.map(Double.init) ?? .nan),
+          ("steps clipped", maxNorm == nil ? .nan : Double(run.clippedSteps)),
+          ("test MSE", run.testLoss),
+        ])
+      if run.divergedAt == nil, run.testLoss.isFinite, run.testLoss < (best?.loss ?? .infinity) {
+        best = (run.name, run.testLoss)
+      }
     }
     table.addRow(["always 1", "", "", "", Format.number(AddingProblemSetup.baseline), ""])
     report.table(table)
+    report.recordChoice("lowest test MSE", best?.name ?? "none (all diverged)")
     report.blank()
     report.paragraph(
       "\"last 50 steps\": the mean batch loss at the end of training; \"test MSE\": on 1,024 held-out "

@@ -24,6 +24,10 @@ extension Demos {
   /// Files: the loss chart at `svgPath`, the angle chart with suffix
   /// `-angle`, the three arrows of the 2-D vector with suffix `-vectors`;
   /// CSV with each run's loss and the value run's angle per step.
+  /// Style slots of exercise 2's runs (none, by value, by norm), the same
+  /// in every chart.
+  static let runStyles = [3, 1, 0]
+
   static func valueClipping(code: WorkbookCode, options: DemoOptions, output: DemoOutput) throws -> DemoSummary {
     let ex2 = try code.required(\.ex2, .ex2)
     let report = DemoReport(options: options, output: output)
@@ -40,7 +44,7 @@ extension Demos {
       "Exercise 1's setup: \(setup.description), plain SGD, learning rate \(Format.number(learningRate)), "
         + "batch \(setup.batchSize), \(steps) steps, seed \(options.seed). Three runs from the same weights on "
         + "the same batches: without clipping, clipped by value at \(Format.number(clipValue)) by \(options.codeOwner.possessive) "
-        + "trainStep, and clipped by norm at \(Format.number(maxNorm)) by the engine.")
+        + "trainStep, and clipped by norm at \(Format.number(maxNorm)) by the engine. " + Divergence.rule)
 
     let plainSGD: ([Tensor]) -> any Optimizer = { SGD($0, lr: learningRate) }
 
@@ -64,7 +68,6 @@ extension Demos {
         return StepRecord(loss: loss, gradNorm: Compare.norm(raw))
       })
     byValue.clippedSteps = valueClippedSteps
-    angles += [Double](repeating: .nan, count: steps - angles.count)
 
     let byNorm = try setup.train(
       "by norm, maxNorm \(Format.number(maxNorm))", batches: batches, makeOptimizer: plainSGD, threshold: maxNorm,
@@ -74,7 +77,7 @@ extension Demos {
       })
 
     let runs = [unclipped, byValue, byNorm]
-    let lossChart = AddingProblemSetup.lossChart(runs)
+    let lossChart = AddingProblemSetup.lossChart(runs, styles: runStyles, steps: steps)
     // Value clipping usually bites in the first steps only: the angle chart
     // stops a little after the last step it turned the gradient by 0.01° or
     // more, so those steps are not squeezed into a few columns.
@@ -84,22 +87,24 @@ extension Demos {
       title: "Angle between the raw and the clipped gradient" + (shown < steps ? ", steps 1–\(shown)" : ""),
       xLabel: "step", yLabel: "degrees",
       series: [
-        .init("by norm (always 0°)", byNorm.losses.prefix(shown).map { $0.isFinite ? 0 : .nan }),
-        .init("by value (\(options.codeOwner.possessive) trainStep)", Array(angles.prefix(shown))),
+        .init("by norm (always 0°)", byNorm.losses.prefix(shown).map { $0.isFinite ? 0 : .nan }, style: runStyles[2]),
+        .init(
+          "by value (\(options.codeOwner.possessive) trainStep)", padded(Array(angles.prefix(shown)), to: shown),
+          style: runStyles[1]),
       ],
       xStart: 1)
     report.chart(lossChart, height: 14)
     report.chart(angleChart, height: 8)
 
     var table = Table(columns: [
-      .init("run"), .init("NaN from", alignment: .right), .init("steps clipped", alignment: .right),
+      .init("run"), .init("diverged", alignment: .right), .init("steps clipped", alignment: .right),
       .init("mean angle", alignment: .right), .init("test MSE", alignment: .right),
     ])
     let finiteAngles = angles.filter(\.isFinite)
     let meanAngle = finiteAngles.reduce(0, +) / Double(max(finiteAngles.count, 1))
     for (index, run) in runs.enumerated() {
       table.addRow([
-        run.name, run.divergedAt.map { "step \($0)" } ?? "never",
+        run.name, Divergence.cell(run.losses),
         index == 0 ? "–" : "\(run.clippedSteps) (\(Format.percent(run.clippedSteps, of: run.losses.count)))",
         index == 1 ? Format.fixed(meanAngle, 1) + "°" : (index == 2 ? "0°" : "–"),
         run.testLoss.isNaN ? "–" : Format.number(run.testLoss),
@@ -145,9 +150,12 @@ extension Demos {
     report.record("maxNorm", maxNorm)
     report.record("steps", Double(steps))
     report.record("baseline", AddingProblemSetup.baseline)
-    for (key, run) in zip(["unclipped", "valueClipped", "normClipped"], runs) {
+    for (index, (key, run)) in zip(["unclipped", "valueClipped", "normClipped"], runs).enumerated() {
       report.record("\(key)TestLoss", run.testLoss)
       report.record("\(key)DivergedAt", fact: run.divergedAt.map { "step \($0)" } ?? "no")
+      var measures = clippingMeasures(run, clipped: index > 0)
+      if index == 1 { measures.append(("mean angle (°)", meanAngle)) }
+      report.recordRun(run.name, diverged: run.divergedAt != nil, measures)
     }
     report.record("valueClippedSteps", Double(byValue.clippedSteps))
     report.record("normClippedSteps", Double(byNorm.clippedSteps))

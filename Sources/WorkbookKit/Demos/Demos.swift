@@ -15,11 +15,13 @@ public enum Demos {
   /// Runs the demo of `exercise` with `code` (the student's or the reference implementation).
   ///
   /// - Throws: what the exercise code throws (e.g.
-  ///   `WorkbookError.notImplemented` for a stub), and file errors when the
-  ///   SVG or CSV cannot be written.
+  ///   `WorkbookError.notImplemented` for a stub), and a `CommandFailure`
+  ///   when the SVG or CSV cannot be written, before any training when
+  ///   that can be known (see `checkOutputPaths`).
   public static func run(_ exercise: Exercise, code: WorkbookCode, options: DemoOptions, output: DemoOutput) throws
     -> DemoSummary
   {
+    try checkOutputPaths(options)
     switch exercise {
     case .ex1: return try normClipping(code: code, options: options, output: output)
     case .ex2: return try valueClipping(code: code, options: options, output: output)
