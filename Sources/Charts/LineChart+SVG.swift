@@ -9,7 +9,9 @@ extension LineChart {
   /// unbroken run of drawable values is its own `<polyline>`, so a gap stays a
   /// gap. A run that diverged gets an "×" at its last finite point, which is
   /// where a student should start looking. Sizes below 160×120 are raised
-  /// to that, the least that still leaves a readable plot.
+  /// to that, the least that still leaves a readable plot. A legend that
+  /// fits in no empty corner of the plot goes under it, and the document is
+  /// that much taller than `height`.
   public func renderSVG(width: Int = 720, height: Int = 400) -> String {
     let w = Double(max(width, 160))
     let h = Double(max(height, 120))
@@ -30,15 +32,18 @@ extension LineChart {
     let y = yScale(maxTicks: max(3, min(6, Int(roughPlotHeight / 45))))
     let yLabels = y.tickLabels
 
-    let legendEntries: [(name: String, note: String?)] = series.indices.map { index in
-      (series[index].name, note(for: index))
+    // A note's parts ("diverged at step 8", "↑ above 1000 from step 9") go
+    // on lines of their own, so the legend stays narrow.
+    let legendEntries: [(name: String, notes: [String])] = series.indices.map { index in
+      (series[index].name, Self.noteLines(note(for: index)))
     }
     // A note ("diverged at step 120") goes on its own smaller line under the
     // name, which keeps the legend narrow enough to leave room for the plot.
     let noteFont = 11.0
     let fullLegendText =
       legendEntries.map { entry in
-        max(textWidth(entry.name, legendFont, em: legendEm), textWidth(entry.note ?? "", noteFont, em: legendEm))
+        ([textWidth(entry.name, legendFont, em: legendEm)] + entry.notes.map { textWidth($0, noteFont, em: legendEm) })
+          .max() ?? 0
       }.max() ?? 0
 
     let marginLeft = 12 + (yLabel.isEmpty ? 0 : labelFont + 8) + (yLabels.map { textWidth($0, tickFont) }.max() ?? 0) + 10
@@ -47,22 +52,24 @@ extension LineChart {
 
     // The legend goes inside the plot when it fits into a corner that no
     // curve passes through (loss curves usually leave the top right empty),
-    // and to the right of the plot otherwise, so it never hides a curve.
+    // and under the plot otherwise (the document grows), so it never hides a curve.
     let legendRowHeight = 20.0
     let legendNoteHeight = 14.0
     let legendChrome = 10 + 24 + 6 + 10.0
-    let legendHeight = legendEntries.reduce(10) { $0 + legendRowHeight + ($1.note == nil ? 0 : legendNoteHeight) }
+    let legendHeight = legendEntries.reduce(10) { $0 + legendRowHeight + Double($1.notes.count) * legendNoteHeight }
 
     func layout(legendInside: Bool) -> (geometry: SVGLayout, legendIsClear: Bool) {
-      let legendTextWidth = legendInside ? fullLegendText : min(fullLegendText, w * 0.4)
+      // Outside the plot, the legend goes under it, so the plot keeps the
+      // whole width.
+      let legendTextWidth = legendInside ? fullLegendText : min(fullLegendText, w - marginLeft - 20 - legendChrome)
       let legendWidth = legendChrome + legendTextWidth
-      let marginRight = series.isEmpty || legendInside ? 20 : legendWidth + 24
+      let marginRight = 20.0
       var g = SVGLayout(
         left: marginLeft, right: max(marginLeft + 40, w - marginRight),
         top: marginTop, bottom: max(marginTop + 40, h - marginBottom),
         x: xScale(maxTicks: 2), legendTextWidth: legendTextWidth, legendWidth: legendWidth)
       g.x = xScale(maxTicks: max(2, min(10, Int((g.right - g.left) / 70))))
-      g.legendOrigin = (x: g.right + 16, y: g.top)
+      g.legendOrigin = (x: g.left, y: h + 2)
       g.polylines = series.enumerated().flatMap { index, s in
         runs(of: s).flatMap { run in
           scaleParts(of: s, run).map { part in
@@ -97,6 +104,8 @@ extension LineChart {
     var chosen = layout(legendInside: fitsInside)
     if !chosen.legendIsClear { chosen = layout(legendInside: false) }
     let g = chosen.geometry
+    let legendBelow = !series.isEmpty && g.legendOrigin.y >= h
+    let fullHeight = legendBelow ? h + legendHeight + 12 : h
     let (left, right, top, bottom, x) = (g.left, g.right, g.top, g.bottom, g.x)
     let (polylines, legendOrigin, legendTextWidth, legendWidth) = (g.polylines, g.legendOrigin, g.legendTextWidth, g.legendWidth)
     func px(_ step: Double) -> Double { g.px(step) }
@@ -107,8 +116,8 @@ extension LineChart {
     svg.append(#"<?xml version="1.0" encoding="UTF-8"?>"#)
     svg.append(
       SVG.open("svg", [
-        ("xmlns", "http://www.w3.org/2000/svg"), ("width", "\(Int(w))"), ("height", "\(Int(h))"),
-        ("viewBox", "0 0 \(Int(w)) \(Int(h))"), ("font-family", "DejaVu Sans, Helvetica, Arial, sans-serif"),
+        ("xmlns", "http://www.w3.org/2000/svg"), ("width", "\(Int(w))"), ("height", "\(Int(fullHeight))"),
+        ("viewBox", "0 0 \(Int(w)) \(Int(fullHeight))"), ("font-family", "DejaVu Sans, Helvetica, Arial, sans-serif"),
       ]))
     svg.append(SVG.text(title.isEmpty ? "Line chart" : title, tag: "title", []))
     svg.append(SVG.empty("rect", [("x", "0"), ("y", "0"), ("width", "100%"), ("height", "100%"), ("fill", "#ffffff")]))
@@ -238,14 +247,15 @@ extension LineChart {
           SVG.text(
             DisplayWidth.truncate(entry.name, to: nameRoom),
             [("x", n(lx + 40)), ("y", n(cy + legendFont * 0.35)), ("fill", "#222222"), ("xml:space", "preserve")]))
-        if let note = entry.note {
+        for (line, note) in entry.notes.enumerated() {
           let noteRoom = max(1, Int((legendTextWidth / (noteFont * legendEm)).rounded()))
+          let y = cy + Double(line + 1) * legendNoteHeight + noteFont * 0.35
           svg.append(
             SVG.text(
               DisplayWidth.truncate(note, to: noteRoom),
-              [("x", n(lx + 40)), ("y", n(cy + legendNoteHeight + noteFont * 0.35)), ("font-size", n(noteFont)), ("fill", "#777777")]))
+              [("x", n(lx + 40)), ("y", n(y)), ("font-size", n(noteFont)), ("fill", "#777777")]))
         }
-        rowTop += legendRowHeight + (entry.note == nil ? 0 : legendNoteHeight)
+        rowTop += legendRowHeight + Double(entry.notes.count) * legendNoteHeight
       }
       svg.append("</g>")
     }
@@ -256,6 +266,13 @@ extension LineChart {
 }
 
 extension LineChart {
+  /// "(diverged at step 8; ↑ above 1000 from step 9)" as one line per part.
+  static func noteLines(_ note: String?) -> [String] {
+    guard var note else { return [] }
+    if note.hasPrefix("(") && note.hasSuffix(")") { note = String(note.dropFirst().dropLast()) }
+    return note.components(separatedBy: "; ")
+  }
+
   /// The dash pattern of a series' line: its style's, or a long dash when
   /// it is identical to a series drawn before it.
   func dash(of index: Int) -> String? {

@@ -249,7 +249,7 @@ extension Demos {
   }
 
   /// Style slots of exercise 4's runs, the same in every chart.
-  static let onceStyle = 1, eachStyle = 3
+  static let onceStyle = 0, eachStyle = 3
 
   /// Two other values of k to compare the norms with: "2 or 8" for the
   /// default 4, never the k just used.

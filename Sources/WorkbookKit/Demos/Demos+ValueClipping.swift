@@ -26,7 +26,7 @@ extension Demos {
   /// CSV with each run's loss and the value run's angle per step.
   /// Style slots of exercise 2's runs (none, by value, by norm), the same
   /// in every chart.
-  static let runStyles = [3, 1, 0]
+  static let runStyles = [3, 2, 0]
 
   static func valueClipping(code: WorkbookCode, options: DemoOptions, output: DemoOutput) throws -> DemoSummary {
     let ex2 = try code.required(\.ex2, .ex2)
