@@ -98,9 +98,10 @@ struct DemoSeedsTests {
     }
     return [
       make("ex1 --sweep", .ex1) { $0.sweep = true },
-      make("ex1 --sweep --momentum 0.9", .ex1) {
+      make("ex1 --sweep --momentum 0.9 --steps 300", .ex1) {
         $0.sweep = true
         $0.momentum = 0.9
+        $0.steps = 300
       },
       make("ex1 --lr 10", .ex1) { $0.learningRate = 10 },
       make("ex1 --length 50 --hidden 16", .ex1) {
