@@ -123,11 +123,13 @@ struct HelpTests {
         Your code in Exercises/ runs when it is implemented; otherwise the
         reference solution runs and a banner says so.
 
-        USAGE: workbook run <exercise> [--reference] [--mine] [--seed <n>] [--steps <n>]
-                            [--lr <x>] [--threshold <x>] [--accumulation-steps <k>]
-                            [--sweep] [--momentum <x>] [--no-scaling] [--init-scale <x>]
-                            [--growth-interval <n>] [--clip-before-unscale]
-                            [--svg <file>] [--csv <file>] [--color] [--no-color]
+        USAGE: workbook run <exercise> [--reference] [--mine] [--seed <n>]
+                            [--seeds <list>] [--steps <n>] [--lr <x>] [--threshold <x>]
+                            [--accumulation-steps <k>] [--sweep] [--momentum <x>]
+                            [--length <T>] [--hidden <n>] [--no-scaling]
+                            [--init-scale <x>] [--growth-interval <n>]
+                            [--clip-before-unscale] [--svg <file>] [--csv <file>]
+                            [--color] [--no-color]
 
         ARGUMENTS:
           <exercise>              ex1 … ex4, or ex5 (the optional capstone).
