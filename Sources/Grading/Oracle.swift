@@ -11,7 +11,7 @@ import Foundation
 enum Oracle {
   static func totalNorm(_ grads: Values, normType: Double = 2) -> Double {
     let all = flat(grads)
-    if normType == .infinity {
+    if normType.isInfinite {
       if all.contains(where: \.isNaN) { return .nan }
       return all.reduce(0) { max($0, abs($1)) }
     }
@@ -20,8 +20,9 @@ enum Oracle {
   }
 
   static func clipFactor(total: Double, maxNorm: Double) -> Double {
-    let ratio = maxNorm / (total + 1e-6)
-    return ratio.isNaN ? ratio : min(1, ratio)
+    // min(1, ·) would turn a NaN into 1; PyTorch's clamp keeps it NaN.
+    let factor = maxNorm / (1e-6 + total)
+    return factor > 1 ? 1 : factor
   }
 
   static func clipByNorm(_ grads: Values, maxNorm: Double, normType: Double = 2) -> Values {

@@ -4,10 +4,10 @@ extension GradNormClipper {
   /// PyTorch's `clip_grad_norm_`, from the graders' answer key: what
   /// exercise 4 is graded with, so that only its own logic counts there.
   public static let reference = GradNormClipper { parameters, maxNorm, normType, errorIfNonfinite in
-    guard maxNorm >= 0 else {
+    if maxNorm < 0 {
       throw WorkbookError.invalidArgument(function: "clipGradNorm", detail: "maxNorm must be ≥ 0, got \(maxNorm)")
     }
-    guard normType > 0 else {
+    if !(normType > 0) {
       throw WorkbookError.invalidArgument(function: "gradNorm", detail: "normType must be positive, got \(normType)")
     }
     let withGradient = parameters.filter { $0.grad != nil }

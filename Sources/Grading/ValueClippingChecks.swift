@@ -28,10 +28,9 @@ enum ValueClippingChecks {
     let got = try code.compareClipping(vector, maxNorm, clipValue)
     let byNorm = flat(Oracle.clipByNorm([vector], maxNorm: maxNorm))
     let byValue = flat(Oracle.clipByValue([vector], clipValue))
-    func angle(_ a: [Double], _ b: [Double]) -> Double {
+    func angle(_ a: [Double], to b: [Double]) -> Double {
       let lengths = norm([a]) * norm([b])
-      guard lengths > 0 else { return 0 }
-      return acos(min(1, max(-1, (a[0] * b[0] + a[1] * b[1]) / lengths))) * 180 / .pi
+      return lengths == 0 ? 0 : acos(min(1, max(-1, (a[0] * b[0] + a[1] * b[1]) / lengths))) * 180 / .pi
     }
     let call = "compareClipping(\(vector), maxNorm: \(maxNorm), clipValue: \(clipValue))"
     guard got.original == vector else { throw Finding("\(call).original is \(got.original), not the input vector.") }
@@ -44,8 +43,8 @@ enum ValueClippingChecks {
     // Near 0° acos turns a cosine rounded by 1e-16 into about 1e-6°, so
     // the tolerance leaves room for computing it in another order.
     for (what, reported, expected, clipped) in [
-      ("by norm", got.angleByNormDegrees, angle(vector, byNorm), byNorm),
-      ("by value", got.angleByValueDegrees, angle(vector, byValue), byValue),
+      ("by norm", got.angleByNormDegrees, angle(vector, to: byNorm), byNorm),
+      ("by value", got.angleByValueDegrees, angle(vector, to: byValue), byValue),
     ] where !(abs(reported - expected) <= 1e-5) {
       if reported.isNaN, norm([clipped]) > 0, expected < 1e-3 || expected > 180 - 1e-3 {
         throw Finding(

@@ -10,12 +10,7 @@ enum Reference {
   /// The L2 norm of every gradient together (parameters without a gradient
   /// take no part), as `torch.nn.utils.clip_grad_norm_` measures it.
   static func gradientNorm(_ parameters: [Tensor]) -> Double {
-    var sum = 0.0
-    for p in parameters {
-      guard let g = p.grad else { continue }
-      for v in g.data { sum += v * v }
-    }
-    return sum.squareRoot()
+    parameters.compactMap(\.grad).flatMap(\.data).reduce(0) { $0 + $1 * $1 }.squareRoot()
   }
 
   /// PyTorch's norm clipping: every gradient times
@@ -26,10 +21,7 @@ enum Reference {
   static func clipGradNorm(_ parameters: [Tensor], maxNorm: Double) -> Double {
     let norm = gradientNorm(parameters)
     let factor = clipFactor(norm: norm, maxNorm: maxNorm)
-    for p in parameters {
-      guard let g = p.grad else { continue }
-      g.data = g.data.map { $0 * factor }
-    }
+    parameters.compactMap(\.grad).forEach { $0.data = $0.data.map { factor * $0 } }
     return norm
   }
 
@@ -108,9 +100,8 @@ final class GradientRecordingSGD: Optimizer {
     lastGradient = parameters.map { $0.grad?.data ?? [Double](repeating: 0, count: $0.count) }
     stepCount += 1
     let lr = learningRate
-    for p in parameters {
-      guard let g = p.grad else { continue }
-      p.data = zip(p.data, g.data).map { w, g in w - lr * g }
+    for (p, g) in zip(parameters, parameters.map(\.grad)) where g != nil {
+      p.data = zip(p.data, g!.data).map { w, g in w - lr * g }
     }
   }
 }
@@ -193,3 +184,9 @@ func mean(_ values: [Double]) -> Double {
 
 /// Seconds since `start`, for the timing line every demo closes with.
 func elapsed(since start: Date) -> Double { Date().timeIntervalSince(start) }
+
+/// `items` in consecutive groups of `size`, the last one possibly shorter:
+/// the windows of the demos' own accumulation loops.
+func windows<T>(of items: [T], size: Int) -> [[T]] {
+  stride(from: 0, to: items.count, by: max(size, 1)).map { Array(items[$0..<Swift.min($0 + max(size, 1), items.count)]) }
+}

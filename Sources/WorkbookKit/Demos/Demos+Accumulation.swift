@@ -310,21 +310,17 @@ extension Demos {
     _ model: any Module, _ optimizer: any Optimizer, _ microBatches: [Batch], _ accumulationSteps: Int,
     _ lossFunction: LossFunction
   ) throws -> [Double] {
-    var losses: [Double] = []
     optimizer.zeroGrad()
-    for start in stride(from: 0, to: microBatches.count, by: accumulationSteps) {
-      let window = microBatches[start..<min(start + accumulationSteps, microBatches.count)]
-      var windowLoss = 0.0
-      for batch in window {
-        let loss = try lossFunction(model(batch.inputs), batch.targets)
-        try loss.backward()  // not divided by the number of micro-batches
-        windowLoss += loss.item() / Double(window.count)
+    return try windows(of: microBatches, size: accumulationSteps).map { group in
+      let means = try group.map { batch -> Double in
+        let mean = try lossFunction(model(batch.inputs), batch.targets)
+        try mean.backward()  // not divided by the number of micro-batches
+        return mean.item()
       }
       optimizer.step()
       optimizer.zeroGrad()
-      losses.append(windowLoss)
+      return means.reduce(0, +) / Double(means.count)
     }
-    return losses
   }
 }
 

@@ -295,18 +295,17 @@ extension Demos {
     _ maxNorm: Double, clip: GradNormClipper
   ) throws -> StepRecord {
     optimizer.zeroGrad()
-    let total = microBatches.reduce(0) { $0 + $1.count }
-    var windowLoss = 0.0
-    var norm = 0.0
+    let samples = Double(microBatches.map(\.count).reduce(0, +))
+    var record = StepRecord(loss: 0, gradNorm: 0)
     for batch in microBatches {
-      let loss = try lossFunction(model(batch.inputs), batch.targets)
-      let weight = Double(batch.count) / Double(total)
-      try (loss * weight).backward()
-      windowLoss += loss.item() * weight
-      norm = try clip(model.parameters(), maxNorm: maxNorm)  // wrong: clips a partial sum
+      let share = Double(batch.count) / samples
+      let mean = try lossFunction(model(batch.inputs), batch.targets)
+      try (mean * share).backward()
+      record.loss += share * mean.item()
+      record.gradNorm = try clip(model.parameters(), maxNorm: maxNorm)  // wrong: clips a partial sum
     }
     optimizer.step()
     optimizer.zeroGrad()
-    return StepRecord(loss: windowLoss, gradNorm: norm)
+    return record
   }
 }

@@ -139,6 +139,12 @@ extension Demos {
       try clipBeforeUnscaleAnalysis(setup: setup, maxNorm: maxNorm, scale: initScale, learningRate: learningRate, report: report)
     }
 
+    for run in runs {
+      report.recordRun(
+        run.name, diverged: Divergence.step(run.losses) != nil,
+        [("test loss", run.testLoss), ("% lost to 0, last ¼", lateMean(run.underflow) * 100),
+          ("windows skipped", Double(run.skipped.count))])
+    }
     for (key, run) in zip(["double", "unscaled", "scaled"], runs) {
       report.record("\(key)TestLoss", run.testLoss)
       report.record("\(key)LateUnderflow", lateMean(run.underflow))
