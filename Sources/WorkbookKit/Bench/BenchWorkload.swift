@@ -38,7 +38,10 @@ public enum BenchWorkload: String, CaseIterable, Sendable {
   /// that takes one optimizer step.
   public func makeStep(seed: UInt64) throws -> () throws -> Void {
     var rng = SplitMix64(seed: seed)
-    let clip = GradNormClipper.reference
+    // The reference solution's clipping, as the figures in README were
+    // measured; a student's copy has only the graders' own.
+    let clip = ReferenceCode.code?.ex1.map { ex1 in GradNormClipper { try ex1.clipGradNorm($0, $1, $2, $3) } }
+      ?? GradNormClipper.reference
     switch self {
     case .mlp:
       let model = MLP([2, 64, 64, 3], activation: .tanh, rng: &rng)
