@@ -104,8 +104,14 @@ extension Demos {
     let underflowChart = LineChart(
       title: "Share of gradient entries that half precision turns into 0 (%)", xLabel: "window",
       yLabel: "%", series: [unscaled, scaled].map { .init($0.name, $0.underflow.map { $0 * 100 }) }, xStart: 1)
+    // Each spike is a doubling whose next window overflowed: that window is
+    // skipped and the scale halves. The title names the skipped windows.
+    let skippedNote = scaled.skipped.isEmpty
+      ? "none skipped"
+      : "skipped: " + scaled.skipped.prefix(4).map(String.init).joined(separator: ", ")
+        + (scaled.skipped.count > 4 ? ", … (\(scaled.skipped.count))" : "")
     let scaleChart = LineChart(
-      title: "The dynamic scale per window (log scale)", xLabel: "window", yLabel: "scale",
+      title: "The dynamic scale per window (log scale); \(skippedNote)", xLabel: "window", yLabel: "scale",
       series: [.init("scale", scaled.scales)], logScaleY: true, xStart: 1)
     report.chart(lossChart, height: 14)
     report.chart(underflowChart, height: 8)
