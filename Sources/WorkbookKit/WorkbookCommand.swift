@@ -13,32 +13,34 @@ public enum WorkbookCommand {
 
   /// Runs one command line (without the program name), writing errors
   /// with `errorLine` (standard error unless a test listens), wrapped to
-  /// 80 columns: a message that quotes a value and lists the choices can
-  /// be longer than a line.
-  public static func run(_ arguments: [String], errorLine: (String) -> Void = Terminal.errorLine) -> ExitCode {
+  /// `width`: a message that quotes a value and lists the choices can be
+  /// longer than a line.
+  public static func run(
+    _ arguments: [String], width: Int = Terminal.width, errorLine: (String) -> Void = Terminal.errorLine
+  ) -> ExitCode {
     let command: Command
     do {
       command = try Command.parse(arguments)
     } catch {
-      TextWrap.wrap("error: " + error.message, width: Help.width).forEach(errorLine)
-      errorLine(Help.errorFooter(for: error.verb))
+      TextWrap.wrap("error: " + error.message, width: width).forEach(errorLine)
+      errorLine(Help.errorFooter(for: error.verb, width: width))
       return .usage
     }
     do {
-      return try execute(command)
+      return try execute(command, width: width)
     } catch let failure as CommandFailure {
-      TextWrap.wrap("error: " + failure.message, width: Help.width).forEach(errorLine)
+      TextWrap.wrap("error: " + failure.message, width: width).forEach(errorLine)
       return .failure
     } catch {
-      errorLine("error: \(error)")
+      TextWrap.wrap("error: \(error)", width: width).forEach(errorLine)
       return .failure
     }
   }
 
-  static func execute(_ command: Command) throws -> ExitCode {
+  static func execute(_ command: Command, width: Int) throws -> ExitCode {
     switch command {
     case let .help(verb):
-      Terminal.line(verb.map(Help.text(for:)) ?? Help.root)
+      Terminal.line(verb.map { Help.text(for: $0, width: width) } ?? Help.root(width: width))
       return .success
     case .list: return try ListCommand().run()
     case let .check(options): return try CheckCommand(options: options).run()

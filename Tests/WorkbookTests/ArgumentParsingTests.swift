@@ -183,7 +183,7 @@ struct ArgumentParsingTests {
     ])
   func badUsageExitCode(_ arguments: [String], _ message: String) {
     var written: [String] = []
-    #expect(WorkbookCommand.run(arguments, errorLine: { written.append($0) }) == .usage)
+    #expect(WorkbookCommand.run(arguments, width: 80, errorLine: { written.append($0) }) == .usage)
     let lines = message.split(separator: "\n").count
     #expect(written.prefix(lines).joined(separator: "\n") == message)
     #expect(written.flatMap { $0.split(separator: "\n") }.allSatisfy { $0.count <= 80 })

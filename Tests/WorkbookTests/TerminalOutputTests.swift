@@ -69,7 +69,7 @@ struct TerminalOutputTests {
 struct NextStepTests {
   @Test("The list shows every exercise, the count done and the next step")
   func list() {
-    let lines = ListCommand.render(ReportFixtures.all, paint: Paint(enabled: false))
+    let lines = ListCommand.render(ReportFixtures.all, paint: Paint(enabled: false), width: 80)
     #expect(lines[0] == "Gradient Workbook: 1 of 3 exercises done")
     #expect(lines[2] == "  ✓ ex1  Gradient clipping by norm                2/2 checks   passed")
     #expect(lines[3] == "  ✗ ex2  Gradient clipping by value               1/4 checks   failing")

@@ -4,57 +4,60 @@
 /// Generated from the same `VerbSpec`s the parser reads, so an option
 /// cannot be accepted without being documented, or the other way round.
 public enum Help {
-  /// Help lines are wrapped to this width, whatever the terminal.
-  static let width = 80
+  /// The width help is wrapped to unless told otherwise; the command
+  /// passes `Terminal.width`, which is never wider.
+  public static let width = Terminal.maximumWidth
   /// Where the descriptions start, as in swift-argument-parser.
   static let labelColumn = 26
 
-  /// `workbook --help`.
-  public static var root: String {
-    var lines = [
-      "OVERVIEW: Exercises on gradient clipping and gradient accumulation, graded as",
-      "you go.",
-      "",
-      "Start with `swift run workbook`, which lists the exercises and says what to do",
-      "next.",
+  /// `workbook --help`, at 80 columns.
+  public static var root: String { root(width: width) }
+
+  /// `workbook --help`, wrapped to `width`.
+  public static func root(width: Int) -> String {
+    var lines = TextWrap.wrap("OVERVIEW: Exercises on gradient clipping and gradient accumulation, graded as you go.", width: width)
+    lines += [""]
+    lines += TextWrap.wrap(
+      "Start with `swift run workbook`, which lists the exercises and says what to do next.", width: width)
+    lines += [
       "",
       "USAGE: workbook [<subcommand>]",
       "",
       "OPTIONS:",
-      row("-h, --help", "Show help information."),
+      row("-h, --help", "Show help information.", width: width),
       "",
       "SUBCOMMANDS:",
     ]
     for verb in Verb.visible {
-      lines.append(row(verb == .list ? "list (default)" : verb.rawValue, verb.spec.summary))
+      lines.append(row(verb == .list ? "list (default)" : verb.rawValue, verb.spec.summary, width: width))
     }
-    lines += ["", "  See 'workbook help <subcommand>' for detailed help."]
+    lines += [""] + TextWrap.wrap("See 'workbook help <subcommand>' for detailed help.", width: width, indent: 2, firstIndent: 2)
     return lines.joined(separator: "\n")
   }
 
-  /// `workbook <verb> --help`.
-  public static func text(for verb: Verb) -> String {
+  /// `workbook <verb> --help`, wrapped to `width`.
+  public static func text(for verb: Verb, width: Int = width) -> String {
     let spec = verb.spec
     var lines = TextWrap.wrap("OVERVIEW: " + spec.summary, width: width)
     if let discussion = spec.discussion {
       lines += [""] + TextWrap.wrap(discussion, width: width)
     }
-    lines += ["", usage(spec)]
+    lines += ["", usage(spec, width: width)]
     if !spec.arguments.isEmpty {
-      lines += ["", "ARGUMENTS:"] + spec.arguments.map { row($0.name, $0.help) }
+      lines += ["", "ARGUMENTS:"] + spec.arguments.map { row($0.name, $0.help, width: width) }
     }
     lines += ["", "OPTIONS:"]
     for option in spec.options {
       let label = option.name + (option.valueName.map { " " + $0 } ?? "")
-      lines.append(row(label, option.help + (option.defaultText.map { " (default: \($0))" } ?? "")))
+      lines.append(row(label, option.help + (option.defaultText.map { " (default: \($0))" } ?? ""), width: width))
     }
-    lines.append(row("-h, --help", "Show help information."))
+    lines.append(row("-h, --help", "Show help information.", width: width))
     return lines.joined(separator: "\n")
   }
 
   /// "USAGE: workbook check [<exercise>] [--time-limit <seconds>] [--json]",
   /// wrapped under the first argument.
-  public static func usage(_ spec: VerbSpec) -> String {
+  public static func usage(_ spec: VerbSpec, width: Int = width) -> String {
     var parts = spec.arguments.map { $0.isOptional ? "[\($0.name)]" : $0.name }
     parts += spec.options.map { option in "[" + option.name + (option.valueName.map { " " + $0 } ?? "") + "]" }
     let head = "USAGE: \(spec.verb.commandName)"
@@ -74,7 +77,7 @@ public enum Help {
 
   /// "  --json                  Print the reports as JSON.": the label
   /// indented by 2, the description at `labelColumn`, wrapped.
-  static func row(_ label: String, _ description: String) -> String {
+  static func row(_ label: String, _ description: String, width: Int = width) -> String {
     let start = "  " + label
     if start.count + 2 > labelColumn {
       return start + "\n" + TextWrap.wrapped(description, width: width, indent: labelColumn)
@@ -86,9 +89,10 @@ public enum Help {
 
   /// The two lines printed under a usage error: the usage, and where to
   /// read more.
-  public static func errorFooter(for verb: Verb?) -> String {
+  public static func errorFooter(for verb: Verb?, width: Int = width) -> String {
     guard let verb else { return "USAGE: workbook [<subcommand>]\nSee 'workbook --help' for the subcommands." }
-    return compactUsage(verb.spec) + "\nSee '\(verb.commandName) --help' for more."
+    return TextWrap.wrapped(compactUsage(verb.spec), width: width, indent: "USAGE: ".count, firstIndent: 0) + "\n"
+      + TextWrap.wrapped("See '\(verb.commandName) --help' for more.", width: width)
   }
 
   /// "USAGE: workbook run <exercise> [<options>]": the usage line that fits

@@ -28,30 +28,32 @@ struct CheckCommand {
             : ReportText.detailed(report, paint: console.paint, width: console.width))
       }
       console.line()
-      console.lines(summary(reports))
+      console.lines(Self.summary(reports, checking: options.exercise, paint: console.paint, width: console.width))
     }
     return reports.allSatisfy { $0.state == .passed } ? .success : .failure
   }
 
-  /// What to do now: the next exercise, or a word of encouragement.
-  private func summary(_ reports: [ExerciseReport]) -> [String] {
-    let paint = console.paint
-    if let exercise = options.exercise, let report = reports.first {
+  /// What to do now: the next exercise, or a word of encouragement;
+  /// `checking` is the one exercise checked, nil for all.
+  static func summary(_ reports: [ExerciseReport], checking: Exercise?, paint: Paint, width: Int) -> [String] {
+    if let exercise = checking, let report = reports.first {
       if report.state == .passed {
-        return [paint.green("\(exercise.name) passes.") + " See where you stand with `swift run workbook`."]
+        return TextWrap.appending(
+          "See where you stand with `swift run workbook`.", separator: " ",
+          to: [paint.green("\(exercise.name) passes.")], width: width, indent: 0)
       }
       let hasFailure = report.results.contains { !$0.passed && $0.status != .notImplemented }
       let location = NextStep([report])?.location ?? exercise.sourceFile
-      return [
-        hasFailure
-          ? "Fix the first \(Marks.failed) above, then run `swift run workbook check \(exercise.name)` again."
-          : "Continue at \(location), then run `swift run workbook check \(exercise.name)` again.",
-        "Guide: \(exercise.guideFile)   Stuck? `swift run workbook hint \(exercise.name)`",
-      ]
+      let again = "then run `swift run workbook check \(exercise.name)` again."
+      return TextWrap.wrap(
+        hasFailure ? "Fix the first \(Marks.failed) above, \(again)" : "Continue at \(location), \(again)", width: width)
+        + TextWrap.appending(
+          "Stuck? `swift run workbook hint \(exercise.name)`", separator: "   ",
+          to: ["Guide: \(exercise.guideFile)"], width: width, indent: 0)
     }
     let done = reports.filter { $0.state == .passed }.count
     var lines = [paint.bold("\(done) of \(reports.count) exercises pass."), ""]
-    lines += NextStep(reports)?.lines(paint: paint) ?? NextStep.allDoneLines(paint: paint)
+    lines += NextStep(reports)?.lines(paint: paint, width: width) ?? NextStep.allDoneLines(paint: paint, width: width)
     return lines
   }
 

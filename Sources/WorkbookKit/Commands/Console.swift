@@ -34,7 +34,9 @@ struct Console {
   /// Said once when the graded code is not the student's.
   func noteGradedFolder() {
     if Self.gradingSolutions {
-      line(paint.faint("Grading the reference solutions in Solutions/ (built with WORKBOOK_SOLUTIONS=1)."))
+      lines(
+        TextWrap.wrap("Grading the reference solutions in Solutions/ (built with WORKBOOK_SOLUTIONS=1).", width: width)
+          .map(paint.faint))
     }
   }
 }

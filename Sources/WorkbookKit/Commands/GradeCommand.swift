@@ -32,9 +32,9 @@ struct GradeCommand {
     }
     let files = [options.jsonPath, options.junitPath].compactMap { $0 }
     if files.isEmpty {
-      console.line(Self.table(reports).render())
+      console.line(Self.table(reports, width: console.width).render())
     } else {
-      console.lines(TextWrap.wrap("Score \(Score.summary(reports)). Wrote \(files.joined(separator: " and ")).", width: 80))
+      console.lines(Self.wroteLines(reports, files: files, width: console.width))
     }
     return .success
   }
@@ -60,19 +60,31 @@ struct GradeCommand {
     }
   }
 
+  /// "Score 95.45 / 100. Wrote results.json and junit.xml.", wrapped.
+  static func wroteLines(_ reports: [ExerciseReport], files: [String], width: Int) -> [String] {
+    TextWrap.wrap("Score \(Score.summary(reports)). Wrote \(files.joined(separator: " and ")).", width: width)
+  }
+
   /// Exercise (with its state's mark), checks passed, score; a total row.
   ///
   /// The scores are `Score.shown`, so the column adds up to the total and
   /// agrees with the results.json. The widest row (exercise 3, 11 checks,
   /// "22.73 / 25") is 73 columns: a state column ("not started") would push
-  /// it past 80, and the mark says the same.
-  static func table(_ reports: [ExerciseReport]) -> Table {
+  /// it past 80, and the mark says the same. Narrower than the table, the
+  /// exercises' titles are left out (`workbook list` shows them).
+  static func table(_ reports: [ExerciseReport], width: Int = Terminal.maximumWidth) -> Table {
+    let table = table(reports, titles: true)
+    let widest = table.render().split(separator: "\n").map { TextWrap.columns(String($0)) }.max() ?? 0
+    return widest <= width ? table : Self.table(reports, titles: false)
+  }
+
+  private static func table(_ reports: [ExerciseReport], titles: Bool) -> Table {
     var table = Table(columns: [.init("Exercise"), .init("Checks", alignment: .right), .init("Score", alignment: .right)])
     let shown = Score.shown(reports)
     let maximum = Score.format(hundredths: Int(Score.perExercise) * 100)
     for (report, points) in zip(reports, shown.exercises) {
       table.addRow([
-        "\(Marks.mark(report.state)) \(report.exercise.name)  \(report.exercise.title)",
+        "\(Marks.mark(report.state)) \(report.exercise.name)" + (titles ? "  \(report.exercise.title)" : ""),
         "\(report.passedCount)/\(report.results.count)",
         "\(Score.format(hundredths: points)) / \(maximum)",
       ])

@@ -18,12 +18,16 @@ struct HintCommand {
     if options.reset {
       log.reset(exercise)
       try store.save(log)
-      console.line("Hints for \(exercise.name) start over: `swift run workbook hint \(exercise.name)` shows the first.")
+      console.lines(
+        TextWrap.wrap(
+          "Hints for \(exercise.name) start over: `swift run workbook hint \(exercise.name)` shows the first.",
+          width: console.width))
       return .success
     }
     let all = hints(exercise)
     guard !all.isEmpty else {
-      console.line("There are no hints for \(exercise.name) yet. Read the guide, \(exercise.guideFile).")
+      console.lines(
+        TextWrap.wrap("There are no hints for \(exercise.name) yet. Read the guide, \(exercise.guideFile).", width: console.width))
       return .success
     }
     if options.all {
@@ -37,28 +41,32 @@ struct HintCommand {
     do {
       try store.save(log)
     } catch let failure as CommandFailure {
-      Terminal.errorLine("warning: \(failure.message); the next `hint \(exercise.name)` shows this hint again.")
+      TextWrap.wrap(
+        "warning: \(failure.message); the next `hint \(exercise.name)` shows this hint again.", width: console.width
+      ).forEach(Terminal.errorLine)
     }
     return .success
   }
 
   /// "Hint 2 of 4 for ex3 (…):", the hint, and what to do after it.
   static func render(_ exercise: Exercise, _ hints: [String], index: Int, paint: Paint, width: Int) -> [String] {
-    var lines = [paint.bold("Hint \(index + 1) of \(hints.count) for \(exercise.name) (\(exercise.title)):"), ""]
+    var lines = TextWrap.wrap("Hint \(index + 1) of \(hints.count) for \(exercise.name) (\(exercise.title)):", width: width)
+      .map(paint.bold) + [""]
     lines += TextWrap.wrap(hints[index], width: width, indent: 2, firstIndent: 2)
     lines.append("")
-    if index + 1 < hints.count {
-      lines.append(paint.faint("Still stuck? Run `swift run workbook hint \(exercise.name)` again for the next hint."))
-    } else {
-      lines.append(paint.faint("That was the last hint. The guide explains every step: \(exercise.guideFile)"))
-      lines.append(paint.faint("`swift run workbook hint \(exercise.name) --all` shows them all again; `--reset` starts over."))
-    }
-    return lines
+    let after =
+      index + 1 < hints.count
+      ? ["Still stuck? Run `swift run workbook hint \(exercise.name)` again for the next hint."]
+      : [
+        "That was the last hint. The guide explains every step: \(exercise.guideFile)",
+        "`swift run workbook hint \(exercise.name) --all` shows them all again; `--reset` starts over.",
+      ]
+    return lines + after.flatMap { TextWrap.wrap($0, width: width).map(paint.faint) }
   }
 
   /// Every hint, numbered.
   static func renderAll(_ exercise: Exercise, _ hints: [String], paint: Paint, width: Int) -> [String] {
-    var lines = [paint.bold("Hints for \(exercise.name) (\(exercise.title)):")]
+    var lines = TextWrap.wrap("Hints for \(exercise.name) (\(exercise.title)):", width: width).map(paint.bold)
     for (index, hint) in hints.enumerated() {
       lines.append("")
       lines += TextWrap.wrap("\(index + 1). " + hint, width: width, indent: 5, firstIndent: 2)

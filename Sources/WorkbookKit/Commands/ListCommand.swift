@@ -12,12 +12,16 @@ struct ListCommand {
       reports.append(report)
     }
     console.clearStatus()
-    console.lines(Self.render(reports, paint: console.paint))
+    console.lines(Self.render(reports, paint: console.paint, width: console.width))
     return .success
   }
 
   /// The screen: a progress line, one row per exercise, the next step.
-  static func render(_ reports: [ExerciseReport], paint: Paint) -> [String] {
+  ///
+  /// A row is "  ○ ex3  <title>  0/11 checks   not started" with the
+  /// columns aligned; where that is wider than `width`, the count and the
+  /// state go on a second line under the title.
+  static func render(_ reports: [ExerciseReport], paint: Paint, width: Int) -> [String] {
     // The capstone is optional: the headline counts the four, and says so.
     let core = reports.filter { !$0.exercise.isCapstone }
     let done = core.filter { $0.state == .passed }.count
@@ -27,17 +31,25 @@ struct ListCommand {
     let titleWidth = reports.map(\.exercise.title.count).max() ?? 0
     let counts = reports.map { "\($0.passedCount)/\($0.results.count) checks" }
     let countWidth = counts.map(\.count).max() ?? 0
+    let stateWidth = reports.map(\.state.rawValue.count).max() ?? 0
+    let fits = "  ○ ex1  ".count + titleWidth + 2 + countWidth + 3 + stateWidth <= width
     for (report, count) in zip(reports, counts) {
       let mark = Marks.painted(Marks.mark(report.state), paint)
-      let title = report.exercise.title.padding(toLength: titleWidth, withPad: " ", startingAt: 0)
       let paddedCount = String(repeating: " ", count: countWidth - count.count) + count
-      lines.append("  \(mark) \(report.exercise.name)  \(title)  \(paddedCount)   \(stateWord(report.state, paint))")
+      let state = stateWord(report.state, paint)
+      if fits {
+        let title = report.exercise.title.padding(toLength: titleWidth, withPad: " ", startingAt: 0)
+        lines.append("  \(mark) \(report.exercise.name)  \(title)  \(paddedCount)   \(state)")
+      } else {
+        lines += TextWrap.wrap(report.exercise.title, width: width, after: "  \(mark) \(report.exercise.name)  ", indent: 9)
+        lines.append(String(repeating: " ", count: 9) + "\(paddedCount)   \(state)")
+      }
     }
     lines.append("")
     if let next = NextStep(reports) {
-      lines += next.lines(paint: paint)
+      lines += next.lines(paint: paint, width: width)
     } else {
-      lines += NextStep.allDoneLines(paint: paint)
+      lines += NextStep.allDoneLines(paint: paint, width: width)
     }
     return lines
   }

@@ -44,9 +44,10 @@ struct WatchCommand {
   ) throws {
     try grading.grade(exercises) { reports[$0.exercise] = $0 }
     clearScreen()
-    console.lines(header())
+    console.lines(Self.header(paint: console.paint, width: console.width))
     console.lines(Self.screen(Exercise.allCases.compactMap { reports[$0] }, paint: console.paint, width: console.width))
-    console.lines(footer(cause))
+    let time = DateFormatter.localizedString(from: Date(), dateStyle: .none, timeStyle: .medium)
+    console.lines(Self.footer(cause, time: time, paint: console.paint, width: console.width))
   }
 
   /// Starts each result on a clean screen, as rustlings does, so the
@@ -56,14 +57,17 @@ struct WatchCommand {
     if console.interactive { Terminal.write("\u{1B}[2J\u{1B}[H") }
   }
 
-  private func header() -> [String] {
-    [console.paint.bold("Gradient Workbook") + console.paint.faint("  watching Exercises/, Ctrl-C to stop"), ""]
+  static func header(paint: Paint, width: Int) -> [String] {
+    TextWrap.appending(
+      paint.faint("watching Exercises/, Ctrl-C to stop"), to: [paint.bold("Gradient Workbook")], width: width, indent: 0)
+      + [""]
   }
 
-  private func footer(_ cause: String) -> [String] {
-    let time = DateFormatter.localizedString(from: Date(), dateStyle: .none, timeStyle: .medium)
+  /// "Updated at 10:42:07 after a change to <file>.", wrapped: the file's
+  /// path can take most of a line.
+  static func footer(_ cause: String, time: String, paint: Paint, width: Int) -> [String] {
     let why = cause == "start" ? "" : " after a change to \(cause)"
-    return ["", console.paint.faint("Updated at \(time)\(why). Save a file to grade again.")]
+    return [""] + TextWrap.wrap("Updated at \(time)\(why). Save a file to grade again.", width: width).map(paint.faint)
   }
 
   /// The summary row of every exercise, then the first failing check with
@@ -73,14 +77,23 @@ struct WatchCommand {
     let cells = reports.map { report in
       Marks.painted(Marks.mark(report.state), paint) + " \(report.exercise.name) \(report.passedCount)/\(report.results.count)"
     }
-    var lines = ["  " + cells.joined(separator: "   ") + "     \(done) of \(reports.count) done", ""]
-    guard let (report, result) = ReportText.firstProblem(reports), let next = NextStep(reports) else {
-      return lines + NextStep.allDoneLines(paint: paint)
+    // The cells in a row, a new row where the next one would pass `width`.
+    var rows = [String]()
+    for cell in cells {
+      if let last = rows.last, TextWrap.columns(last) + 3 + TextWrap.columns(cell) <= width {
+        rows[rows.count - 1] = last + "   " + cell
+      } else {
+        rows.append("  " + cell)
+      }
     }
-    let label = Marks.label(result.status).map { paint.faint("  (\($0))") } ?? ""
+    var lines = TextWrap.appending("\(done) of \(reports.count) done", separator: "     ", to: rows, width: width, indent: 2)
+    lines.append("")
+    guard let (report, result) = ReportText.firstProblem(reports), let next = NextStep(reports) else {
+      return lines + NextStep.allDoneLines(paint: paint, width: width)
+    }
     lines.append(ReportText.heading(report, paint: paint))
-    lines.append("  " + Marks.painted(Marks.mark(result.status), paint) + " " + result.title + label)
+    lines += ReportText.item(result, paint: paint, width: width)
     lines += ReportText.diagnosis(result.message, indent: 6, width: width)
-    return lines + [""] + next.workLines(paint: paint)
+    return lines + [""] + next.workLines(paint: paint, width: width)
   }
 }

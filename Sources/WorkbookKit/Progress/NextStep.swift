@@ -64,34 +64,46 @@ struct NextStep: Equatable {
     return nil
   }
 
-  /// The lines printed under "Next:".
-  func lines(paint: Paint) -> [String] {
+  /// The lines printed under "Next:", wrapped to `width`.
+  func lines(paint: Paint, width: Int) -> [String] {
     var lines = [paint.bold("Next: \(exercise.name), \(exercise.title)")]
     if let failingCheck, state == .failing {
-      lines.append("  Failing  " + failingCheck)
+      lines += Self.row("Failing", failingCheck, width: width)
     }
-    if state == .doesNotCompile { lines.append("  Fix      the compile error") }
-    lines += workLines(paint: paint)
-    lines.append("  Then     swift run workbook check \(exercise.name)")
+    if state == .doesNotCompile { lines += Self.row("Fix", "the compile error", width: width) }
+    lines += workLines(paint: paint, width: width)
+    lines += Self.row("Then", "swift run workbook check \(exercise.name)", width: width)
     return lines
   }
 
   /// Where to type, what to read, where to get a hint (also under the
   /// first failing check in `watch`).
-  func workLines(paint: Paint) -> [String] {
-    var lines = ["  Open     " + location]
-    if let todo { lines.append("           " + paint.faint(todo)) }
-    lines.append("  Read     " + exercise.guideFile)
-    lines.append("  Stuck?   swift run workbook hint \(exercise.name)")
+  func workLines(paint: Paint, width: Int) -> [String] {
+    var lines = Self.row("Open", location, width: width)
+    if let todo { lines += TextWrap.wrap(todo, width: width, indent: Self.column, firstIndent: Self.column).map(paint.faint) }
+    lines += Self.row("Read", exercise.guideFile, width: width)
+    lines += Self.row("Stuck?", "swift run workbook hint \(exercise.name)", width: width)
     return lines
   }
 
-  /// What to say when everything passes.
-  static func allDoneLines(paint: Paint) -> [String] {
-    [
-      paint.bold(paint.green("Every exercise passes. Well done!")),
-      "  See your code at work:  swift run workbook run ex1 --sweep",
-      "                          swift run workbook run ex3 --no-scaling",
-    ]
+  /// Where the text after "  Open     " starts.
+  static let column = 11
+
+  /// "  Open     Exercises/…": a label, and its text wrapped under itself.
+  static func row(_ label: String, _ text: String, width: Int) -> [String] {
+    let prefix = "  " + label.padding(toLength: column - 2, withPad: " ", startingAt: 0)
+    return TextWrap.wrap(text, width: width, after: prefix, indent: column)
+  }
+
+  /// What to say when everything passes; the demos to try go under the
+  /// words when they do not fit beside them.
+  static func allDoneLines(paint: Paint, width: Int) -> [String] {
+    let demos = ["swift run workbook run ex1 --sweep", "swift run workbook run ex3 --no-scaling"]
+    let label = "  See your code at work:  "
+    let beside = label.count + (demos.map(\.count).max() ?? 0) <= width
+    return [paint.bold(paint.green("Every exercise passes. Well done!"))]
+      + (beside
+        ? [label + demos[0]] + demos.dropFirst().map { String(repeating: " ", count: label.count) + $0 }
+        : ["  See your code at work:"] + demos.map { "    " + $0 })
   }
 }

@@ -17,8 +17,7 @@ enum ReportText {
     var lines = [heading(report, paint: paint)]
     var lastMessage: String?
     for result in report.results {
-      let label = Marks.label(result.status).map { paint.faint("  (\($0))") } ?? ""
-      lines.append("  " + Marks.painted(Marks.mark(result.status), paint) + " " + result.title + label)
+      lines += item(result, paint: paint, width: width)
       if !result.passed && result.message != lastMessage {
         lines += diagnosis(result.message, indent: 6, width: width)
         lastMessage = result.message
@@ -31,15 +30,17 @@ enum ReportText {
   /// An exercise that does not compile: the compiler's words once, not
   /// under each of the checks that could not run.
   static func notCompiling(_ report: ExerciseReport, paint: Paint, width: Int) -> [String] {
-    [heading(report, paint: paint) + paint.red("  " + report.state.rawValue)]
+    heading(report, paint.red(report.state.rawValue), paint: paint, width: width)
       + diagnosis(report.results.first?.message ?? "", indent: 4, width: width)
-      + ["    " + "None of its \(report.results.count) checks could run; the other exercises are graded as usual."]
+      + TextWrap.wrap(
+        "None of its \(report.results.count) checks could run; the other exercises are graded as usual.",
+        width: width, indent: 4, firstIndent: 4)
   }
 
   /// The report's unscored notes, faint, under it.
   static func notes(_ report: ExerciseReport, paint: Paint, width: Int) -> [String] {
     report.notes.flatMap { note in
-      TextWrap.wrap("Note: " + note, width: max(width, 40), indent: 4, firstIndent: 2).map(paint.faint)
+      TextWrap.wrap("Note: " + note, width: width, indent: 4, firstIndent: 2).map(paint.faint)
     }
   }
 
@@ -51,12 +52,12 @@ enum ReportText {
     case .failing:
       return detailed(report, paint: paint, width: width)
     case .passed:
-      return [heading(report, paint: paint) + "  " + paint.faint(countSentence(report))]
+      return heading(report, paint.faint(countSentence(report)), paint: paint, width: width)
         + notes(report, paint: paint, width: width)
     case .doesNotCompile, .notSubmitted:
       return notCompiling(report, paint: paint, width: width)
     case .notStarted:
-      return [heading(report, paint: paint) + paint.faint("  not started")]
+      return heading(report, paint.faint("not started"), paint: paint, width: width)
         + diagnosis(report.results.first?.message ?? "", indent: 4, width: width)
     }
   }
@@ -64,6 +65,21 @@ enum ReportText {
   /// "ex1  Gradient clipping by norm", bold.
   static func heading(_ report: ExerciseReport, paint: Paint) -> String {
     Marks.painted(Marks.mark(report.state), paint) + " " + paint.bold("\(report.exercise.name)  \(report.exercise.title)")
+  }
+
+  /// The heading with `state` after it, or under it when the line would
+  /// pass `width`.
+  static func heading(_ report: ExerciseReport, _ state: String, paint: Paint, width: Int) -> [String] {
+    TextWrap.appending(state, to: [heading(report, paint: paint)], width: width, indent: 2)
+  }
+
+  /// "  ✗ <the check's sentence>  (crashed)": the mark, the sentence wrapped
+  /// under itself, and the label of a status the mark alone does not say.
+  static func item(_ result: CheckResult, paint: Paint, width: Int) -> [String] {
+    let prefix = "  " + Marks.painted(Marks.mark(result.status), paint) + " "
+    let lines = TextWrap.wrap(result.title, width: width, after: prefix, indent: 4)
+    guard let label = Marks.label(result.status) else { return lines }
+    return TextWrap.appending(paint.faint("(\(label))"), to: lines, width: width, indent: 4)
   }
 
   /// "3 of 7 checks pass."
@@ -75,7 +91,7 @@ enum ReportText {
 
   /// A diagnosis wrapped and indented under its check.
   static func diagnosis(_ message: String, indent: Int, width: Int) -> [String] {
-    TextWrap.wrap(message, width: max(width, 40), indent: indent, firstIndent: indent)
+    TextWrap.wrap(message, width: width, indent: indent, firstIndent: indent)
   }
 
   /// The first check that did not pass, and its report.

@@ -23,14 +23,30 @@ public enum Terminal {
     return isInteractive && (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
   }
 
-  /// The terminal's width in columns; COLUMNS, or 80, when it cannot be asked.
+  /// The widest line the workbook prints.
+  public static let maximumWidth = 80
+
+  /// The width every line is wrapped to: the terminal's when standard
+  /// output is one, 80 otherwise, and never more than 80 (a long line is
+  /// hard to read even on a wide screen). COLUMNS may narrow it.
   public static var width: Int {
     var size = winsize()
-    if isInteractive, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
-      return Int(size.ws_col)
-    }
-    return ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init) ?? 80
+    let columns =
+      isInteractive && ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : nil
+    return lineWidth(terminalColumns: columns, environment: ProcessInfo.processInfo.environment)
   }
+
+  /// `width` from what was found: the terminal's columns (nil when standard
+  /// output is not a terminal) and the environment's COLUMNS.
+  static func lineWidth(terminalColumns: Int?, environment: [String: String]) -> Int {
+    var width = min(terminalColumns ?? maximumWidth, maximumWidth)
+    if let columns = environment["COLUMNS"].flatMap(Int.init), columns > 0 { width = min(width, columns) }
+    // Narrower than this, a path alone fills the line; the terminal wraps.
+    return max(width, minimumWidth)
+  }
+
+  /// The narrowest width wrapped to.
+  static let minimumWidth = 50
 
   /// Writes to standard output at once (no buffering surprises between
   /// our lines and a child's).
