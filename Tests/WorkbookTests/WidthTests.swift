@@ -68,7 +68,7 @@ enum Screen: String, CaseIterable, Sendable, CustomTestStringConvertible {
       return written.flatMap { $0.split(separator: "\n").map(String.init) }
     case .failures:
       var written: [String] = []
-      for arguments in [["__grade", "ex1"]] {
+      for arguments in [["grade", "--json", "no-such-folder/results.json"], ["__grade", "ex1"]] {
         _ = WorkbookCommand.run(arguments, width: width, errorLine: { written.append($0) })
       }
       return written

@@ -11,6 +11,13 @@ struct GradeCommand {
   var console = Console.standard
 
   func run() throws -> ExitCode {
+    // Before grading: a path that cannot be written is an error now, not
+    // after every exercise has been built and graded.
+    let jsonPath = try OutputPath.checked(options.jsonPath)
+    let junitPath = try OutputPath.checked(options.junitPath)
+    if let jsonPath, jsonPath == junitPath {
+      throw CommandFailure("--json and --junit both name \(jsonPath); give each report its own file")
+    }
     var reports: [ExerciseReport] = []
     // The capstone counts only when the instructor asks for it.
     let exercises = (options.includeCapstone ? Exercise.allCases : Exercise.core)
@@ -22,15 +29,15 @@ struct GradeCommand {
     reports = exercises.map { graded[$0] ?? Self.notSubmitted($0) }
     console.clearStatus()
 
-    if let path = options.jsonPath {
+    if let jsonPath {
       let report = GradescopeReport(
         reports, visibility: options.visibility, stdoutVisibility: options.stdoutVisibility)
-      try write(try report.json(), to: path)
+      try OutputPath.write(try report.json(), to: jsonPath)
     }
-    if let path = options.junitPath {
-      try write(Data(JUnitReport.xml(reports).utf8), to: path)
+    if let junitPath {
+      try OutputPath.write(Data(JUnitReport.xml(reports).utf8), to: junitPath)
     }
-    let files = [options.jsonPath, options.junitPath].compactMap { $0 }
+    let files = [jsonPath, junitPath].compactMap { $0 }
     if files.isEmpty {
       console.line(Self.table(reports, width: console.width).render())
     } else {
@@ -50,14 +57,6 @@ struct GradeCommand {
           message: "\(file) was not in the submission, so \(exercise.name) scores 0. Submit the file named "
             + "\(file) (it is found by its name anywhere in the submission).")
       })
-  }
-
-  private func write(_ data: Data, to path: String) throws {
-    do {
-      try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-    } catch {
-      throw CommandFailure("could not write the report to \(path): \(error.localizedDescription)")
-    }
   }
 
   /// "Score 95.45 / 100. Wrote results.json and junit.xml.", wrapped.
