@@ -11,13 +11,22 @@ Every step: zero grads, forward, backward, clip_grad_norm_(1.0), SGD step.
 float64, one thread.
 
 Usage: python3 bench/pytorch_reference.py [--steps 200] [--runs 3]
+                                         [--workload NAME]... [--json]
+Exits with code 3 when torch (or numpy) cannot be imported.
 """
 
 
-import numpy as np
-import torch
-from torch import nn
-from torch.nn import functional as F
+import sys
+
+try:
+    import numpy as np
+    import torch
+    from torch import nn
+    from torch.nn import functional as F
+except ImportError as error:
+    # `workbook bench` reads this exit code as "PyTorch was not measured".
+    print(error, file=sys.stderr)
+    sys.exit(3)
 
 from workloads_common import adding_problem, main, spirals
 

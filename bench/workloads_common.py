@@ -6,6 +6,7 @@ benchmark times the work, and the work does not depend on the numbers.
 """
 
 import argparse
+import json
 import statistics
 import time
 
@@ -53,6 +54,11 @@ def time_steps(step, steps):
     return times
 
 
+def run_medians(make_step, steps, runs):
+    """The median step time of each of `runs` runs, seeded 1, 2, ..."""
+    return [statistics.median(time_steps(make_step(seed=run + 1), steps)) for run in range(runs)]
+
+
 def report(title, workloads, steps, runs):
     """Times every workload `runs` times and prints run medians and their median."""
     print(title)
@@ -60,15 +66,29 @@ def report(title, workloads, steps, runs):
     header = "workload " + "".join(f"{'run ' + str(r + 1):>9}" for r in range(runs)) + f"{'median':>9}"
     print(header)
     for name, make_step in workloads:
-        medians = [statistics.median(time_steps(make_step(seed=run + 1), steps)) for run in range(runs)]
+        medians = run_medians(make_step, steps, runs)
         cells = "".join(f"{m:9.2f}" for m in medians)
         print(f"{name:<9}{cells}{statistics.median(medians):9.2f}")
 
 
 def main(description, title, workloads):
-    """The command line both reference scripts share: --steps and --runs."""
+    """The command line both reference scripts share.
+
+    --steps and --runs as in `workbook bench`; --workload (repeatable) keeps
+    only the named workloads; --json prints the median of the run medians
+    per workload as one JSON object, for `workbook bench` to read:
+    {"title": ..., "milliseconds": {"mlp": 1.17, ...}}.
+    """
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--workload", action="append", choices=[name for name, _ in workloads])
+    parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    report(title, workloads, args.steps, args.runs)
+    if args.workload:
+        workloads = [(name, make) for name, make in workloads if name in args.workload]
+    if args.json:
+        figures = {name: statistics.median(run_medians(make, args.steps, args.runs)) for name, make in workloads}
+        print(json.dumps({"title": title, "milliseconds": figures}))
+    else:
+        report(title, workloads, args.steps, args.runs)

@@ -207,6 +207,10 @@ struct HelpTests {
         the gradient norm to 1 and takes an SGD step. For representative
         figures: `swift run -c release workbook bench`.
 
+        When python3 can import torch, bench/pytorch_reference.py then times
+        the same workloads and each ratio is against its figure; otherwise
+        the output says that PyTorch was not measured.
+
         USAGE: workbook bench [--steps <n>] [--runs <n>] [--workload <name>]
 
         OPTIONS:

@@ -9,7 +9,7 @@ import Testing
 enum Screen: String, CaseIterable, Sendable, CustomTestStringConvertible {
   case listStubs, listProgress, listAllDone
   case checkAll, checkEach, checkNotCompiling
-  case watch, hints, grade, help, usageErrors, failures, notImplementedBanner
+  case watch, hints, grade, help, usageErrors, failures, bench, notImplementedBanner
 
   var testDescription: String { rawValue }
 
@@ -72,6 +72,18 @@ enum Screen: String, CaseIterable, Sendable, CustomTestStringConvertible {
         _ = WorkbookCommand.run(arguments, width: width, errorLine: { written.append($0) })
       }
       return written
+    case .bench:
+      let rows = BenchWorkload.allCases.map { ($0, [1.234, 11.5, 123.4]) }
+      let measured = PyTorchReference.Outcome.measured(
+        [.mlp: 1.2, .rnn: 20, .deep: 3.1], title: "PyTorch 2.4.1, 1 thread, float64")
+      let absent = PyTorchReference.Outcome.notMeasured(
+        "python3 cannot import what bench/pytorch_reference.py needs (No module named 'torch')")
+      return BenchCommand.header(BenchOptions(), paint: paint, width: width)
+        + [measured, absent].flatMap { outcome in
+          BenchCommand.table(rows, runs: 3, pytorch: outcome, width: width).render().split(separator: "\n")
+            .map(String.init) + BenchCommand.footer(outcome, width: width)
+        }
+        + BenchCommand.legend(BenchWorkload.allCases, width: width)
     case .notImplementedBanner:
       return Exercise.allCases.flatMap { exercise in
         [true, false].flatMap {

@@ -21,17 +21,8 @@ public enum BenchWorkload: String, CaseIterable, Sendable {
     }
   }
 
-  /// PyTorch 2.x, 1 thread, float64, on the kind of machine the course
-  /// runs on (the figures from the benchmark issue), ms per optimizer step.
-  public var pytorchMilliseconds: Double {
-    switch self {
-    case .mlp: return 1.7
-    case .rnn: return 28
-    case .deep: return 3.3
-    }
-  }
-
-  /// The engine's target: at most half of PyTorch's time.
+  /// The engine's target: at most half of PyTorch's time, as measured
+  /// beside it by `PyTorchReference`.
   public static let targetRatio = 0.5
 
   /// A fresh model, data and optimizer (seeded by `seed`), and the function

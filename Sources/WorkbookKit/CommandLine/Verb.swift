@@ -202,6 +202,10 @@ extension Verb {
           (MLP with 16 hidden layers of width 32, batch 128). Each step clips
           the gradient norm to 1 and takes an SGD step. For representative
           figures: `swift run -c release workbook bench`.
+
+          When python3 can import torch, bench/pytorch_reference.py then times
+          the same workloads and each ratio is against its figure; otherwise
+          the output says that PyTorch was not measured.
           """,
         arguments: [],
         options: [

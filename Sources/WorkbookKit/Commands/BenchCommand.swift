@@ -2,13 +2,15 @@ import Charts
 import Foundation
 
 /// `workbook bench`: the engine's speed on three training workloads,
-/// against PyTorch's figures for the same work.
+/// against PyTorch's time for the same work measured right after it, when
+/// this machine's Python has PyTorch.
 struct BenchCommand {
   var options: BenchOptions
   var console = Console.standard
+  var pytorch = PyTorchReference()
 
   func run() throws -> ExitCode {
-    console.lines(header())
+    console.lines(Self.header(options, paint: console.paint, width: console.width))
     let runner = BenchRunner(steps: options.steps)
     var rows: [(BenchWorkload, [Double])] = []
     for workload in options.workloads {
@@ -25,48 +27,100 @@ struct BenchCommand {
       }
       rows.append((workload, medians))
     }
+    // After the engine, never beside it: both would share the cores.
+    console.status("PyTorch: \(pytorch.script)…")
+    let reference = pytorch.measure(options.workloads, steps: options.steps, runs: options.runs)
     console.clearStatus()
-    console.line(Self.table(rows, runs: options.runs).render())
+    console.line(Self.table(rows, runs: options.runs, pytorch: reference, width: console.width).render())
     console.line()
-    for workload in options.workloads { console.line("  \(workload.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)) \(workload.summary)") }
+    console.lines(Self.legend(options.workloads, width: console.width))
     console.line()
-    console.line(
-      console.paint.faint(
-        "PyTorch: 2.x, 1 thread, float64, same workloads (bench/pytorch_reference.py). Target: ratio ≤ \(BenchWorkload.targetRatio)."))
+    console.lines(Self.footer(reference, width: console.width).map(console.paint.faint))
     return .success
   }
 
-  private func header() -> [String] {
+  /// The build, what is timed, and a word on debug builds.
+  static func header(_ options: BenchOptions, paint: Paint, width: Int) -> [String] {
     let fma = BuildInfo.fusedMultiplyAdd ? "AVX2 + FMA (-target-cpu haswell)" : "baseline CPU, no FMA"
-    var lines = [
-      console.paint.bold("Engine benchmark") + "  build: \(BuildInfo.configuration) (engine always -O), \(fma)",
-      "Median ms per optimizer step over \(options.steps) steps after 20 warm-up steps, \(options.runs) run\(options.runs == 1 ? "" : "s") per workload.",
-    ]
+    let runs = "\(options.runs) run\(options.runs == 1 ? "" : "s") per workload"
+    let build = "build: \(BuildInfo.configuration) (engine always -O), \(fma)"
+    var lines =
+      "Engine benchmark  ".count + build.count <= width
+      ? [paint.bold("Engine benchmark") + "  " + build] : [paint.bold("Engine benchmark")] + TextWrap.wrap(build, width: width)
+    lines += TextWrap.wrap(
+      "Median ms per optimizer step over \(options.steps) steps after 20 warm-up steps, \(runs).", width: width)
     if BuildInfo.configuration == "debug" {
-      lines.append(console.paint.faint("For representative figures: swift run -c release workbook bench"))
+      lines += TextWrap.wrap("For representative figures: swift run -c release workbook bench", width: width)
+        .map(paint.faint)
     }
     lines.append("")
     return lines
   }
 
+  /// "  mlp   MLP 2-64-64-3 tanh, …": what each workload is.
+  static func legend(_ workloads: [BenchWorkload], width: Int) -> [String] {
+    workloads.flatMap { workload in
+      let name = "  " + workload.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)
+      return TextWrap.wrap(workload.summary, width: width, after: name, indent: name.count)
+    }
+  }
+
+  /// Where PyTorch's figures come from, or that there are none.
+  static func footer(_ pytorch: PyTorchReference.Outcome, width: Int) -> [String] {
+    switch pytorch {
+    case let .measured(_, title):
+      return TextWrap.wrap(
+        "PyTorch: \(title), the same workloads, steps and runs, measured just now by "
+          + "bench/pytorch_reference.py. Target: ratio ≤ \(BenchWorkload.targetRatio).", width: width)
+    case let .notMeasured(reason):
+      return TextWrap.wrap(
+        "PyTorch was not measured: \(reason). With PyTorch installed for python3, the table gets its figures "
+          + "and the ratio (target ≤ \(BenchWorkload.targetRatio)).", width: width)
+    }
+  }
+
   /// One row per workload: each run's median, the median of the medians,
-  /// PyTorch's figure, the ratio and whether it meets the target.
-  static func table(_ rows: [(BenchWorkload, [Double])], runs: Int) -> Table {
+  /// and, when PyTorch was measured, its figure, the ratio and whether it
+  /// meets the target. Narrower than `width` allows, the runs' columns are
+  /// left out and the median stays.
+  static func table(
+    _ rows: [(BenchWorkload, [Double])], runs: Int, pytorch: PyTorchReference.Outcome,
+    width: Int = Terminal.maximumWidth
+  ) -> Table {
+    let full = table(rows, runs: runs, pytorch: pytorch, showRuns: true)
+    let widest = full.render().split(separator: "\n").map { TextWrap.columns(String($0)) }.max() ?? 0
+    return widest <= width ? full : table(rows, runs: runs, pytorch: pytorch, showRuns: false)
+  }
+
+  private static func table(
+    _ rows: [(BenchWorkload, [Double])], runs: Int, pytorch: PyTorchReference.Outcome, showRuns: Bool
+  ) -> Table {
     var columns: [Table.Column] = [.init("Workload")]
-    columns += (1...max(runs, 1)).map { Table.Column("Run \($0)", alignment: .right) }
-    columns += [
-      .init("Median", alignment: .right), .init("PyTorch", alignment: .right), .init("Ratio", alignment: .right),
-      .init("Target"),
-    ]
+    if showRuns { columns += (1...max(runs, 1)).map { Table.Column("Run \($0)", alignment: .right) } }
+    columns.append(.init("Median", alignment: .right))
+    guard case let .measured(figures, _) = pytorch else {
+      var table = Table(columns: columns)
+      for (workload, medians) in rows {
+        table.addRow(
+          [workload.rawValue] + (showRuns ? medians.map(milliseconds) : []) + [milliseconds(BenchRunner.median(medians))])
+      }
+      return table
+    }
+    columns += [.init("PyTorch", alignment: .right), .init("Ratio", alignment: .right), .init("Target")]
     var table = Table(columns: columns)
     for (workload, medians) in rows {
       let median = BenchRunner.median(medians)
-      let ratio = median / workload.pytorchMilliseconds
+      let cells = (showRuns ? medians.map(milliseconds) : []) + [milliseconds(median)]
+      guard let reference = figures[workload] else {
+        table.addRow([workload.rawValue] + cells + ["–", "–", ""])
+        continue
+      }
+      let ratio = median / reference
       let meets = ratio <= BenchWorkload.targetRatio
       table.addRow(
-        [workload.rawValue] + medians.map(milliseconds)
+        [workload.rawValue] + cells
           + [
-            milliseconds(median), milliseconds(workload.pytorchMilliseconds), String(format: "%.2f×", ratio),
+            milliseconds(reference), String(format: "%.2f×", ratio),
             meets ? "\(Marks.passed) met" : "\(Marks.failed) missed",
           ])
     }
