@@ -22,13 +22,47 @@ let checkTimeLimit: TimeInterval = 30
 /// The exercise's runner, built by `swift test` beside this test program:
 /// the same program, and the same parent side, as `workbook check` uses.
 func runner(_ exercise: Exercise) -> URL {
-  let tests = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-    ?? CommandLine.arguments[0])
-  return tests.deletingLastPathComponent().appendingPathComponent("workbook-\(exercise.name)")
+  #if os(Linux)
+    let tests = URL(
+      fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        ?? CommandLine.arguments[0])
+    let folder = tests.deletingLastPathComponent()
+  #else
+    // Elsewhere the tests are a bundle (…PackageTests.xctest) that a helper
+    // program loads, in the same build folder as the runners.
+    let folder = Bundle(for: BuildFolderToken.self).bundleURL.deletingLastPathComponent()
+  #endif
+  return folder.appendingPathComponent("workbook-\(exercise.name)")
+}
+
+/// A class of this test program, for `Bundle(for:)`.
+private final class BuildFolderToken {}
+
+/// The package's folder: this file is Tests/ExerciseTests/GradedCheck.swift.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+  .deletingLastPathComponent()
+
+/// WORKBOOK_SOLUTIONS=1: the runners link Solutions/ (see Package.swift).
+let gradingSolutions = ["1", "true", "yes"].contains(
+  (ProcessInfo.processInfo.environment["WORKBOOK_SOLUTIONS"] ?? "").lowercased())
+
+/// Where a failure of `result` shows in an editor: in the graded exercise
+/// file, at the function the check is about (see `CheckLocation`).
+func studentLocation(of result: CheckResult) -> SourceLocation? {
+  let file = CheckLocation.sourceFile(of: result.exercise, root: packageRoot, solutions: gradingSolutions)
+  guard let source = try? String(contentsOf: file, encoding: .utf8) else { return nil }
+  let line = CheckLocation.line(of: result, in: source, fileName: file.lastPathComponent)
+  // The column of the line's first character, so the mark sits on the code.
+  let text = source.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(line - 1).first ?? ""
+  let column = text.prefix { $0 == " " }.count + 1
+  let module = (gradingSolutions ? "Solution" : "Exercise") + String(result.exercise.rawValue)
+  return SourceLocation(
+    fileID: "\(module)/\(file.lastPathComponent)", filePath: file.path, line: line, column: column)
 }
 
 /// Grades `check` on the graded code in a child process and records its
-/// diagnosis as the test's issue when it does not pass.
+/// diagnosis as the test's issue when it does not pass, placed on the
+/// student's code.
 func expectPasses(_ check: GradedCheck) {
   let program = runner(check.exercise)
   guard FileManager.default.isExecutableFile(atPath: program.path) else {
@@ -43,7 +77,12 @@ func expectPasses(_ check: GradedCheck) {
       return
     }
     if !result.passed {
-      Issue.record(Comment(rawValue: "[\(result.status.rawValue)] \(result.message)"))
+      let comment = Comment(rawValue: "[\(result.status.rawValue)] \(result.message)")
+      if let location = studentLocation(of: result) {
+        Issue.record(comment, sourceLocation: location)
+      } else {
+        Issue.record(comment)
+      }
     }
   } catch {
     Issue.record("could not grade \(check.id): \(error)")
