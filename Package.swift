@@ -25,15 +25,21 @@ let gradeSolutions =
 ///
 /// On a Linux x86-64 machine whose CPU reports AVX2 and FMA, the engine is
 /// also compiled for them (the matmul kernel then fuses multiply-adds).
-/// Elsewhere, or with WORKBOOK_PORTABLE=1, it targets the baseline CPU, so a
-/// built binary never meets an instruction its machine lacks.
+/// Elsewhere (macOS, Apple silicon, Windows, other CPUs), or with
+/// WORKBOOK_PORTABLE=1, it targets the baseline CPU, so a built binary never
+/// meets an instruction its machine lacks. The manifest runs on the machine
+/// that builds, so `os(Linux)` is that machine's.
 let cpuHasAVX2FMA: Bool = {
-  guard Context.environment["WORKBOOK_PORTABLE"] == nil,
-    let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-    let flags = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
-  else { return false }
-  let set = Set(flags.split(separator: " "))
-  return set.contains("avx2") && set.contains("fma")
+  #if os(Linux) && arch(x86_64)
+    guard Context.environment["WORKBOOK_PORTABLE"] == nil,
+      let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+      let flags = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+    else { return false }
+    let set = Set(flags.split(separator: " "))
+    return set.contains("avx2") && set.contains("fma")
+  #else
+    return false
+  #endif
 }()
 
 let optimized: [SwiftSetting] =

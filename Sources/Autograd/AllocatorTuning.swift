@@ -1,4 +1,4 @@
-#if canImport(Glibc)
+#if os(Linux) && canImport(Glibc)
   import Glibc
 #endif
 
@@ -8,10 +8,12 @@
 /// serving an allocation with its own mmap. Each training step then maps
 /// fresh pages and faults them in again, which cost W1 (the MLP benchmark)
 /// almost half its time. Raising the mmap and trim thresholds lets freed
-/// buffers be reused. Elsewhere (macOS, musl) this does nothing.
+/// buffers be reused. Elsewhere (macOS, musl, Windows) this does nothing:
+/// `mallopt` is glibc's, and so is looking it up with a null `dlsym`
+/// handle, so both are compiled on Linux with glibc only.
 enum AllocatorTuning {
   static let applied: Bool = {
-    #if canImport(Glibc)
+    #if os(Linux) && canImport(Glibc)
       // mallopt is not exported by Swift's Glibc module; look it up.
       typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
       guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return false }
