@@ -9,6 +9,31 @@ import Foundation
 /// binary older than the files.
 struct SwiftBuild {
   var root: URL
+  /// SwiftPM's build folder, relative to `root` unless absolute: `.build`,
+  /// or what WORKBOOK_SCRATCH_PATH names. A workbook started with
+  /// `swift run --scratch-path .build-portable workbook check` is given
+  /// WORKBOOK_SCRATCH_PATH=.build-portable too, so that its runners are
+  /// built, and looked for, in the same folder as itself (see .ci/run).
+  var scratchPath: String?
+
+  init(root: URL, scratchPath: String? = Self.scratchPathFromEnvironment) {
+    self.root = root
+    self.scratchPath = scratchPath
+  }
+
+  /// WORKBOOK_SCRATCH_PATH, when set and not empty.
+  static var scratchPathFromEnvironment: String? {
+    ProcessInfo.processInfo.environment["WORKBOOK_SCRATCH_PATH"].flatMap { $0.isEmpty ? nil : $0 }
+  }
+
+  /// The build folder as a URL.
+  var scratchFolder: URL {
+    guard let scratchPath else { return root.appendingPathComponent(".build") }
+    return scratchPath.hasPrefix("/") ? URL(fileURLWithPath: scratchPath) : root.appendingPathComponent(scratchPath)
+  }
+
+  /// `--scratch-path <folder>` when it is not SwiftPM's default.
+  private var scratchArguments: [String] { scratchPath.map { ["--scratch-path", $0] } ?? [] }
 
   enum Outcome: Equatable {
     case built
@@ -18,19 +43,19 @@ struct SwiftBuild {
 
   /// Builds one product, or every product of the package when nil.
   func build(product: String?) throws -> Outcome {
-    let run = try swift(["build"] + (product.map { ["--product", $0] } ?? []))
+    let run = try swift(["build"] + scratchArguments + (product.map { ["--product", $0] } ?? []))
     if run.termination == .exited(0) { return .built }
     let log = run.output + "\n" + run.errorOutput
     return .failed(errors: BuildLog.errors(in: log, root: root.path), log: log)
   }
 
-  /// Where `swift build` puts the programs: `.build/debug`, which SwiftPM
-  /// keeps as a link to the platform's folder; `swift build
+  /// Where `swift build` puts the programs: `<build folder>/debug`, which
+  /// SwiftPM keeps as a link to the platform's folder; `swift build
   /// --show-bin-path` (a second run of SwiftPM) only where it is missing.
   func binPath() throws -> URL {
-    let link = root.appendingPathComponent(".build/debug")
+    let link = scratchFolder.appendingPathComponent("debug")
     if FileManager.default.fileExists(atPath: link.path) { return link }
-    let run = try swift(["build", "--show-bin-path"])
+    let run = try swift(["build"] + scratchArguments + ["--show-bin-path"])
     guard run.termination == .exited(0),
       let path = run.output.split(separator: "\n").last.map({ $0.trimmingCharacters(in: .whitespaces) }),
       !path.isEmpty
