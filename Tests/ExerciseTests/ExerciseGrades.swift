@@ -18,6 +18,7 @@ extension Tag {
   @Tag static var exercise2: Self
   @Tag static var exercise3: Self
   @Tag static var exercise4: Self
+  @Tag static var exercise5: Self
 }
 
 @Suite("The exercises, in order", .serialized)
@@ -43,6 +44,12 @@ struct ExerciseGrades {
   @Suite("Exercise 4: Accumulation plus clipping", .tags(.exercise4))
   struct Exercise4Grades {
     @Test("Exercise 4 check", arguments: GradedCheck.all(.ex4))
+    func check(_ check: GradedCheck) { expectPasses(check) }
+  }
+
+  @Suite("Exercise 5: Mixed precision (optional capstone)", .tags(.exercise5))
+  struct Exercise5Grades {
+    @Test("Exercise 5 check", arguments: GradedCheck.all(.ex5))
     func check(_ check: GradedCheck) { expectPasses(check) }
   }
 }

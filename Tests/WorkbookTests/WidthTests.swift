@@ -203,8 +203,10 @@ struct WidthTests {
     let wide = ListCommand.render(WidthFixtures.stubs, paint: Paint(enabled: false), width: 80)
     #expect(wide[2].hasPrefix("  ○ ex1  Gradient clipping by norm       ") && wide[2].hasSuffix("checks   not started"))
     let narrow = ListCommand.render(WidthFixtures.stubs, paint: Paint(enabled: false), width: 60)
-    #expect(narrow[2] == "  ○ ex1  Gradient clipping by norm")
-    #expect(narrow[3].hasSuffix("checks   not started"))
+    // The headline itself may take two lines at 60 columns.
+    let row = narrow.firstIndex { $0.hasPrefix("  ○ ex1") } ?? 0
+    #expect(narrow[row] == "  ○ ex1  Gradient clipping by norm")
+    #expect(narrow[row + 1].hasSuffix("checks   not started"))
   }
 
   @Test("An untouched exercise reads \"not started\" whatever the others' state")

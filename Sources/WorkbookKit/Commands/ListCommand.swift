@@ -27,7 +27,8 @@ struct ListCommand {
     let done = core.filter { $0.state == .passed }.count
     let capstone = reports.first { $0.exercise.isCapstone }
     let extra = capstone.map { $0.state == .passed ? ", and the optional capstone" : " (ex5 is an optional capstone)" } ?? ""
-    var lines = [paint.bold("Gradient Workbook: \(done) of \(core.count) exercises done\(extra)"), ""]
+    var lines = TextWrap.wrap("Gradient Workbook: \(done) of \(core.count) exercises done\(extra)", width: width)
+      .map(paint.bold) + [""]
     let titleWidth = reports.map(\.exercise.title.count).max() ?? 0
     let counts = reports.map { "\($0.passedCount)/\($0.results.count) checks" }
     let countWidth = counts.map(\.count).max() ?? 0
