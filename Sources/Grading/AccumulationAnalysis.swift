@@ -250,3 +250,36 @@ private func judgeStep(_ w: Int, _ step: EventLog.Step, previous: Values, run: A
       + "by \(sci(distance)) (relative; allowed \(sci(equivalenceTolerance))). Its norm is \(fixed(ratio))× the right one "
       + "and the angle between them is \(fixed(acos(min(1, max(-1, cosine))) * 180 / .pi, 3))°. \(context)")
 }
+
+/// The invalid-arguments check of the loops that clip (exercises 4 and 5):
+/// accumulationSteps 0 or -1, or a negative maxNorm, must throw
+/// invalidArgument before anything is trained.
+///
+/// `train` runs the loop on the model with the given accumulationSteps and
+/// maxNorm, and sets `othersUntouched` to whether the state it keeps besides
+/// the model (a loss scale) is still as it was, also when the loop throws.
+func expectRejectedBeforeTraining(
+  _ function: String,
+  _ train: (
+    _ model: any Module, _ batches: [Batch], _ loss: @escaping LossFunction, _ steps: Int, _ maxNorm: Double,
+    _ othersUntouched: inout Bool
+  ) throws -> Void
+) throws {
+  let problem = Problem.regression(seed: 1)
+  let batches = try problem.microBatches(sizes: [4, 4], seed: 1)
+  for (steps, maxNorm) in [(0, 1.0), (-1, 1.0), (2, -0.5)] {
+    let model = problem.makeModel()
+    let before = values(of: model)
+    let call = "\(function)(accumulationSteps: \(steps), maxNorm: \(maxNorm))"
+    var othersUntouched = true
+    try expectInvalidArgument(call) { try train(model, batches, problem.lossFunction, steps, maxNorm, &othersUntouched) }
+    // An error after a window has run leaves gradients (or worse,
+    // parameters) behind that the caller did not ask for.
+    if model.parameters().contains(where: { $0.grad != nil }) || values(of: model) != before || !othersUntouched {
+      throw Finding(
+        "\(call) threw invalidArgument only after training had started: the model's gradients, its parameters "
+          + "or the loop's other state had already changed. Check the arguments before the first micro-batch.",
+        mistake: .validatesTooLate)
+    }
+  }
+}
