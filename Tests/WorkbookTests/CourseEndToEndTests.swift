@@ -87,6 +87,12 @@ struct CourseEndToEndTests {
     let failedSuites = log.split(separator: "\n").filter { $0.hasPrefix("✘ Suite") }
     #expect(failedSuites.allSatisfy { $0.contains("Exercise") }, "\(failedSuites)")
 
+    // setup.sh with the toolchain already installed: no download, one build.
+    let setup = try Self.run(
+      ["bash", bundle.appendingPathComponent("setup.sh").path], in: bundle,
+      environment: ["WORKBOOK_TOOLCHAIN": "installed"])
+    #expect(setup.termination == .exited(0), "\(setup.errorOutput.suffix(2000))")
+
     // run_autograder on five submissions.
     let core = Exercise.core
     var full: [Exercise: String] = [:]
