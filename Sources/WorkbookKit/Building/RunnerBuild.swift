@@ -29,6 +29,12 @@ struct RunnerBuild {
   /// Package.swift and Exercises/.
   static func here() throws -> RunnerBuild {
     let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    try requireWorkbookFolder(root)
+    return RunnerBuild(swift: SwiftBuild(root: root))
+  }
+
+  /// Every command that works on the workbook's files checks this first.
+  static func requireWorkbookFolder(_ root: URL) throws {
     let manager = FileManager.default
     guard manager.fileExists(atPath: root.appendingPathComponent("Package.swift").path),
       manager.fileExists(atPath: root.appendingPathComponent("Exercises").path)
@@ -36,7 +42,6 @@ struct RunnerBuild {
       throw CommandFailure(
         "run the workbook in its own folder (the one with Package.swift and Exercises/); this is \(root.path)")
     }
-    return RunnerBuild(swift: SwiftBuild(root: root))
   }
 
   /// Builds `runners`. All at once first, since that is one run of SwiftPM;

@@ -10,9 +10,7 @@ struct WatchCommand {
   var root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
 
   func run() throws -> ExitCode {
-    guard FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path) else {
-      throw CommandFailure("run `swift run workbook watch` in the workbook's folder (the one with Package.swift).")
-    }
+    try RunnerBuild.requireWorkbookFolder(root)
     let grading = try console.grading(timeLimit: options.timeLimit, what: "your exercises")
 
     var reports: [Exercise: ExerciseReport] = [:]

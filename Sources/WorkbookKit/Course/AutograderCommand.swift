@@ -23,9 +23,7 @@ struct AutograderCommand {
     guard let zipTool = Self.zipTool() else {
       throw CommandFailure("cannot write the autograder's zip: neither `zip` nor `python3` is installed")
     }
-    guard FileManager.default.fileExists(atPath: root.appendingPathComponent("Exercises").path) else {
-      throw CommandFailure("run `workbook autograder` in the workbook's folder (the one with Exercises/)")
-    }
+    try RunnerBuild.requireWorkbookFolder(root)
 
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
     try Handout(root: root).write(to: folder.appendingPathComponent("workbook"))
@@ -77,9 +75,7 @@ struct HandoutCommand {
 
   func run() throws -> ExitCode {
     let folder = URL(fileURLWithPath: options.path).standardizedFileURL
-    guard FileManager.default.fileExists(atPath: root.appendingPathComponent("Exercises").path) else {
-      throw CommandFailure("run `workbook handout` in the workbook's folder (the one with Exercises/)")
-    }
+    try RunnerBuild.requireWorkbookFolder(root)
     let files = try Handout(root: root).write(to: folder)
     console.lines(
       TextWrap.wrap(

@@ -27,9 +27,7 @@ struct ResetCommand {
   func run() throws -> ExitCode {
     let exercise = options.exercise
     let file = root.appendingPathComponent(exercise.sourceFile)
-    guard FileManager.default.fileExists(atPath: root.appendingPathComponent("Package.swift").path) else {
-      throw CommandFailure("run `workbook reset` in the workbook's folder (the one with Package.swift)")
-    }
+    try RunnerBuild.requireWorkbookFolder(root)
     let shipped = try Self.shipped(exercise, root: root)
     let current = (try? Data(contentsOf: file)) ?? Data()
     if current == shipped {
