@@ -42,7 +42,7 @@ enum BuildInfo {
   }
 
   /// Whether Package.swift compiled the engine for AVX2 and FMA
-  /// (-target-cpu haswell); the same settings reach this module.
+  /// (-target-cpu haswell); Package.swift defines the same flag here.
   static var fusedMultiplyAdd: Bool {
     #if WORKBOOK_FMA
       return true

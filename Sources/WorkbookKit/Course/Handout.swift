@@ -68,8 +68,8 @@ struct Handout {
     let manager = FileManager.default
     let source = root.appendingPathComponent(item)
     var isFolder: ObjCBool = false
-    manager.fileExists(atPath: source.path, isDirectory: &isFolder)
-    guard isFolder.boolValue else {
+    let exists = manager.fileExists(atPath: source.path, isDirectory: &isFolder)
+    guard exists, isFolder.boolValue else {
       let target = destination.appendingPathComponent(item)
       try manager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
       try manager.copyItem(at: source, to: target)

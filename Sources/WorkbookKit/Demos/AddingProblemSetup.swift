@@ -1,6 +1,7 @@
 import Autograd
 import Charts
 import Datasets
+import Measures
 
 /// The exploding-gradient setup of exercises 1 and 2: an Elman RNN on the
 /// adding problem, started with recurrent weights 1.5 × a random orthogonal

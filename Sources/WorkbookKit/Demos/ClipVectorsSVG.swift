@@ -1,6 +1,7 @@
 import Autograd
 import Charts
 import Foundation
+import Measures
 
 /// Exercise 2's Challenge as a picture: a 2-D vector and its two clipped
 /// versions drawn as arrows from the origin, on equal-scale axes, with the

@@ -3,6 +3,7 @@ import Charts
 import Datasets
 import Foundation
 import Grading
+import Measures
 
 extension Demos {
   /// Exercise 3: one large batch, the same batch as k micro-batches through

@@ -3,6 +3,7 @@ import Charts
 import Datasets
 import Foundation
 import Grading
+import Measures
 
 extension Demos {
   /// Exercise 5, the capstone: the same model trained three ways with the
@@ -277,11 +278,11 @@ struct MixedPrecisionSetup {
           try (loss * (Double(batch.count) / total * scale)).backward()
         }
       }
-      return copy.parameters().flatMap { $0.grad?.data ?? [Double](repeating: 0, count: $0.count) }
+      return Compare.flatGradients(of: copy)
     }
     let exact = try gradient(half: false)
     let half = try gradient(half: true)
-    let lost = zip(exact, half).filter { $0 != 0 && $1 == 0 }.count
+    let lost = Compare.lostToZero(exact: exact, rounded: half)
     return Double(lost) / Double(max(exact.count, 1))
   }
 
@@ -291,7 +292,7 @@ struct MixedPrecisionSetup {
     for batch in batches {
       try (lossFunction(model(batch.inputs), batch.targets) * (Double(batch.count) / total)).backward()
     }
-    return model.parameters().flatMap { $0.grad?.data ?? [] }.reduce(0) { $0 + $1 * $1 }.squareRoot()
+    return Reference.gradientNorm(model.parameters())
   }
 
   func testLoss(_ model: any Module) throws -> Double {

@@ -3,6 +3,7 @@ import Charts
 import Datasets
 import Foundation
 import Grading
+import Measures
 
 extension Demos {
   /// Exercise 1: an Elman RNN on the adding problem at a learning rate high

@@ -3,6 +3,7 @@ import Charts
 import Datasets
 import Foundation
 import Grading
+import Measures
 
 extension Demos {
   /// Exercise 2: no clipping, clipping by value and clipping by norm on the
