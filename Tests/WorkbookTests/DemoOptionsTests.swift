@@ -101,11 +101,11 @@ struct DemoOptionsTests {
     try Data().write(to: file)
     var options = DemoOptions()
     options.csvPath = directory.path
-    #expect(throws: CommandFailure("cannot write \(directory.path): it is a folder")) {
+    #expect(throws: CommandFailure("cannot write \(directory.path): it is a folder; give a file name")) {
       try Demos.checkOutputPaths(options)
     }
     options.csvPath = file.appendingPathComponent("x.csv").path
-    #expect(throws: CommandFailure("cannot write \(file.path)/x.csv: \(file.path) is not a folder")) {
+    #expect(throws: CommandFailure("cannot write \(file.path)/x.csv: \(file.path) is a file, not a folder")) {
       try Demos.checkOutputPaths(options)
     }
   }

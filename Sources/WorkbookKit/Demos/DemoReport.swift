@@ -113,7 +113,7 @@ final class DemoReport {
   }
 
   private func write(_ text: String, to path: String) throws {
-    try OutputFile.write(text, to: path)
+    try OutputPath.write(Data(text.utf8), to: path)
     summary.files.append(path)
   }
 
