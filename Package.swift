@@ -24,10 +24,10 @@ let gradeSolutions =
 /// The graders and classroom demos run in debug, and unoptimized array code
 /// is ~16x slower. The code that arranges the work (the graders' checks,
 /// the charts, the command) is not: optimizing it too took the cold build
-/// from 42 s to 91 s on a 2-core machine, to save a few seconds of
-/// `swift test` and nothing measurable of `workbook check` or the demos
-/// (whose per-step measures are in Measures, optimized). Student code
-/// stays unoptimized so it is easy to step through.
+/// from about 40 s to about 90 s on a 2-core machine, to save a few
+/// seconds of `swift test` and nothing measurable of `workbook check` or
+/// the demos (whose per-step measures are in Measures, optimized). Student
+/// code stays unoptimized so it is easy to step through.
 ///
 /// On a Linux x86-64 machine whose CPU reports AVX2 and FMA, the engine is
 /// also compiled for them (the matmul kernel then fuses multiply-adds).

@@ -1,5 +1,3 @@
-import Autograd
-import Datasets
 import Foundation
 
 /// `values` with NaN after its end up to `count` entries, for charts: the
