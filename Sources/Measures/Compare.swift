@@ -37,10 +37,16 @@ public enum Compare {
     model.parameters().flatMap(\.data)
   }
 
+  /// The gradients of `parameters`, one array per parameter (zeros for a
+  /// parameter without one).
+  public static func gradients(of parameters: [Tensor]) -> [[Double]] {
+    parameters.map { $0.grad?.data ?? [Double](repeating: 0, count: $0.count) }
+  }
+
   /// Every gradient of `model` in one vector, in parameter order (zeros for
   /// a parameter without one).
   public static func flatGradients(of model: any Module) -> [Double] {
-    model.parameters().flatMap { $0.grad?.data ?? [Double](repeating: 0, count: $0.count) }
+    gradients(of: model.parameters()).flatMap { $0 }
   }
 
   /// How many entries are nonzero in `exact` but exactly 0 in `rounded`:

@@ -19,7 +19,7 @@ public final class GradientRecordingSGD: Optimizer {
   }
 
   public func step() {
-    lastGradient = parameters.map { $0.grad?.data ?? [Double](repeating: 0, count: $0.count) }
+    lastGradient = Compare.gradients(of: parameters)
     stepCount += 1
     let lr = learningRate
     for (p, g) in zip(parameters, parameters.map(\.grad)) where g != nil {

@@ -55,7 +55,7 @@ public enum Reference {
     let loss = try lossFunction(model(batch.inputs), batch.targets)
     try loss.backward()
     defer { model.zeroGrad() }
-    return model.parameters().map { $0.grad?.data ?? [Double](repeating: 0, count: $0.count) }
+    return Compare.gradients(of: model.parameters())
   }
 
   /// The mean loss over a whole data set, without recording a graph.
