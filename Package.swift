@@ -71,7 +71,7 @@ let exerciseFolders = [
 /// clipping function, so each compiles (or fails to) on its own.
 let exerciseTargets: [Target] = exerciseFolders.enumerated().flatMap { index, folder -> [Target] in
   let number = index + 1
-  let engine: [Target.Dependency] = ["Autograd", "Datasets"]
+  let engine: [Target.Dependency] = ["Autograd", "Datasets", "Contract"]
   return [
     .target(name: "Exercise\(number)", dependencies: engine, path: "Exercises/\(folder)", exclude: ["README.md"])
   ] + (isHandout ? [] : [
@@ -99,7 +99,7 @@ let runners: [(name: String, exercises: [Int])] = [
 ]
 let runnerTargets: [Target] = runners.map { runner in
   .executableTarget(
-    name: runner.name, dependencies: ["WorkbookKit", "Grading", "Autograd"] + runner.exercises.map(graded),
+    name: runner.name, dependencies: ["WorkbookKit", "Grading", "Autograd", "Contract"] + runner.exercises.map(graded),
     path: "Sources/Runners/\(runner.name)",
     swiftSettings: gradeSolutions ? [.define("WORKBOOK_SOLUTIONS")] : [])
 }
@@ -113,18 +113,18 @@ let referenceTargets: [Target] =
     // The reference solutions as one `WorkbookCode`, for the demos'
     // fallback, the benchmark and the graders' self-tests.
     .target(
-      name: "References", dependencies: ["Grading", "Autograd"] + (1...5).map { .target(name: "Solution\($0)") }),
+      name: "References", dependencies: ["Grading", "Autograd", "Contract"] + (1...5).map { .target(name: "Solution\($0)") }),
     // The graders' own proof: wrong implementations fail with the right
     // diagnosis, correct variants and the reference pass, stubs fail.
     .testTarget(
       name: "GradingTests",
-      dependencies: ["Grading", "References", "Autograd", "Datasets", "WorkbookKit"]
+      dependencies: ["Grading", "References", "Autograd", "Datasets", "Contract", "WorkbookKit"]
         + (1...5).map { .target(name: "Exercise\($0)") }),
-    .testTarget(name: "WorkbookTests", dependencies: ["WorkbookKit", "Grading", "Charts", "References"]),
+    .testTarget(name: "WorkbookTests", dependencies: ["WorkbookKit", "Grading", "Contract", "Charts", "References"]),
     // A grading program whose "student code" misbehaves on purpose: it
     // crashes, hangs, exits, or forges reports (Tests/GradingFixture).
     .executableTarget(
-      name: "grading-fixture", dependencies: ["WorkbookKit", "Grading", "Autograd", "Datasets", "References"],
+      name: "grading-fixture", dependencies: ["WorkbookKit", "Grading", "Autograd", "Datasets", "Contract", "References"],
       path: "Tests/GradingFixture"),
   ]
 
@@ -141,23 +141,29 @@ let package = Package(
     .target(name: "Autograd", swiftSettings: optimized),
     // Seeded datasets, batches and the loader.
     .target(name: "Datasets", dependencies: ["Autograd"], swiftSettings: optimized),
+    // The exercises' contract: the errors and records the stubs use.
+    .target(name: "Contract", dependencies: ["Autograd"]),
     // Terminal and SVG line charts, tables.
     .target(name: "Charts"),
     // What the demos measure runs with: the engine's own baselines, an SGD
     // that records its gradient, distances and angles between parameters.
-    .target(name: "Measures", dependencies: ["Autograd", "Datasets"], swiftSettings: optimized),
+    .target(name: "Measures", dependencies: ["Autograd", "Datasets", "Contract"], swiftSettings: optimized),
 
+    // What runs in the student's process when it is graded: scenarios built
+    // from their seeds, the student's code run on them, what it did
+    // reported. No verdicts, no expected values, no key.
+    .target(name: "Harness", dependencies: ["Autograd", "Datasets", "Contract", "Measures"], swiftSettings: optimized),
     // The graders: checks, the answer key, mistake diagnosis, isolation.
-    .target(name: "Grading", dependencies: ["Autograd", "Datasets"]),
+    .target(name: "Grading", dependencies: ["Autograd", "Datasets", "Contract"]),
     // The `workbook` command: list, check, hint, watch, run (demos), grade, bench.
     .target(
       name: "WorkbookKit",
-      dependencies: ["Autograd", "Datasets", "Charts", "Measures", "Grading"] + (isHandout ? [] : ["References"]),
+      dependencies: ["Autograd", "Datasets", "Contract", "Charts", "Measures", "Grading"] + (isHandout ? [] : ["References"]),
       swiftSettings: engineBuild + (isHandout ? [.define("WORKBOOK_HANDOUT")] : [])),
     // It links no student code: it builds and runs the runners below.
     .executableTarget(name: "workbook", dependencies: ["WorkbookKit"]),
 
-    .testTarget(name: "AutogradTests", dependencies: ["Autograd"]),
+    .testTarget(name: "AutogradTests", dependencies: ["Autograd", "Contract"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Autograd"]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
     // What a student runs: every check of every exercise on their code,

@@ -21,6 +21,7 @@
 // See it work:          swift run workbook run ex1
 
 import Autograd
+import Contract
 import Datasets
 import Foundation
 

@@ -18,6 +18,7 @@
 // See it work:          swift run workbook run ex4
 
 import Autograd
+import Contract
 import Datasets
 
 // MARK: - Example

@@ -19,6 +19,7 @@
 // See it work:          swift run workbook run ex5
 
 import Autograd
+import Contract
 import Datasets
 
 // MARK: - To implement

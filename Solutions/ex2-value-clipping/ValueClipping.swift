@@ -15,6 +15,7 @@
 // See it work:          swift run workbook run ex2
 
 import Autograd
+import Contract
 import Datasets
 import Foundation
 

@@ -5,7 +5,7 @@
 /// that small gradients survive half precision, divides the gradients by it
 /// again before they are used, and adjusts it as training goes: halved when
 /// the scaled gradients overflowed, doubled after `growthInterval` steps in
-/// a row without an overflow. Exercise 5 writes the adjusting.
+/// a row without an overflow (PyTorch's `GradScaler.update()`).
 public struct LossScale: Equatable, Sendable, Codable {
   /// What the losses are multiplied by: a power of two, so scaling and
   /// unscaling are exact.
@@ -27,25 +27,5 @@ public struct LossScale: Equatable, Sendable, Codable {
     self.growthFactor = growthFactor
     self.backoffFactor = backoffFactor
     self.growthInterval = growthInterval
-  }
-}
-
-/// What one window of a mixed-precision loop reports.
-public struct MixedPrecisionRecord: Equatable, Sendable, Codable {
-  /// The window's mean loss over its samples (unscaled).
-  public var loss: Double
-  /// The norm of the unscaled gradient before clipping; infinite or NaN
-  /// when the scaled gradients overflowed.
-  public var gradNorm: Double
-  /// False when the step was skipped because of an overflow.
-  public var stepped: Bool
-  /// The scale the window's losses were multiplied by.
-  public var scale: Double
-
-  public init(loss: Double, gradNorm: Double, stepped: Bool, scale: Double) {
-    self.loss = loss
-    self.gradNorm = gradNorm
-    self.stepped = stepped
-    self.scale = scale
   }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// Unrolled over time, backpropagation through time multiplies the gradient
 /// by W_hh (and tanh') once per step; when W_hh's gains exceed 1 the gradient
 /// grows geometrically with sequence length. That is the exploding-gradient
-/// problem the clipping exercises are about, and `recurrentInit` makes it
+/// problem that gradient clipping is for, and `recurrentInit` makes it
 /// easy to provoke.
 public final class RNN: Module {
   /// How the recurrent matrix W_hh starts.

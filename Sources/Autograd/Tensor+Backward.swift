@@ -32,6 +32,7 @@ extension Tensor {
       seed = [1]
     }
 
+    BackwardHook.current?()
     let order = try topologicalOrder()
     var pending: [ObjectIdentifier: [Double]] = [ObjectIdentifier(self): seed]
     for tensor in order.reversed() {

@@ -1,4 +1,5 @@
 import Autograd
+import Contract
 import Datasets
 
 /// Exercise 3's checks: the accumulated step must be the large-batch step.

@@ -1,4 +1,5 @@
 import Autograd
+import Contract
 import Datasets
 
 /// Exercise 4's checks: accumulate, clip once, step — the large batch's

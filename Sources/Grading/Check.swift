@@ -1,4 +1,5 @@
 import Autograd
+import Contract
 
 /// A failed expectation, with what it most likely means. Thrown inside a
 /// check's body to end it.

@@ -1,3 +1,4 @@
+import Contract
 import Foundation
 
 /// The outcome of one check on one implementation.

@@ -1,4 +1,5 @@
 import Autograd
+import Contract
 import Datasets
 
 /// Parameters with seeded gradients, for the clipping checks.

@@ -1,4 +1,5 @@
 import Autograd
+import Contract
 import Datasets
 
 // An implementation of an exercise, as closures. The graders take these,

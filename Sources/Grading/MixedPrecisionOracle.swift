@@ -1,4 +1,5 @@
 import Autograd
+import Contract
 import Datasets
 
 /// One graded run of a mixed-precision loop (exercise 5).

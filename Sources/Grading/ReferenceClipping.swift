@@ -1,4 +1,5 @@
 import Autograd
+import Contract
 
 extension GradNormClipper {
   /// PyTorch's `clip_grad_norm_`, from the graders' answer key: what

@@ -1,4 +1,5 @@
 import Autograd
+import Contract
 import Datasets
 
 /// The engine-side pieces the demos compare a student's code against.

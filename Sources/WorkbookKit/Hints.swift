@@ -1,3 +1,4 @@
+import Contract
 import Grading
 
 /// The hints that `workbook hint exN` prints, one more each time it is run.

@@ -1,4 +1,5 @@
 import Autograd
+import Contract
 import Foundation
 import Grading
 import References

@@ -1,6 +1,7 @@
 // Exercise 4's loop handed the student's own exercise-1 clipping: what
 // `workbook check ex4` reports, unscored, under the graded checks.
 import Autograd
+import Contract
 import Grading
 import WorkbookKit
 

@@ -1,4 +1,5 @@
 import Autograd
+import Contract
 import Datasets
 
 /// The engine benchmark's three workloads. Sizes and step structure match

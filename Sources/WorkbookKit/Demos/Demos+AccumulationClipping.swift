@@ -1,4 +1,5 @@
 import Autograd
+import Contract
 import Charts
 import Datasets
 import Foundation

@@ -1,4 +1,5 @@
 import Autograd
+import Contract
 import Datasets
 import Grading
 

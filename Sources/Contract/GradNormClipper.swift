@@ -1,3 +1,5 @@
+import Autograd
+
 /// A function with the shape of exercise 1's `clipGradNorm`, handed to code
 /// that clips but is not about clipping (exercise 4's training loop).
 ///

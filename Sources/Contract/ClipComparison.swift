@@ -1,21 +1,3 @@
-/// A loss such as `mse` or `softmaxCrossEntropy`: (prediction, target) to a
-/// scalar tensor, averaged over the batch.
-///
-///     let lossFunction: LossFunction = { try mse($0, $1) }
-public typealias LossFunction = (_ prediction: Tensor, _ target: Tensor) throws -> Tensor
-
-/// What one optimizer step reports: the loss it trained on and the total
-/// gradient norm before any clipping (the number to watch for explosions).
-public struct StepRecord: Equatable, Sendable, Codable {
-  public var loss: Double
-  public var gradNorm: Double
-
-  public init(loss: Double, gradNorm: Double) {
-    self.loss = loss
-    self.gradNorm = gradNorm
-  }
-}
-
 /// What clipping did to one vector: exercise 2's 2-D experiment.
 public struct ClipComparison: Equatable, Sendable, Codable {
   /// The vector before clipping.

@@ -1,3 +1,5 @@
+import Autograd
+
 /// Errors thrown by exercise code: the student's stubs, the reference
 /// solutions and the graders all speak this language.
 public enum WorkbookError: Error, Equatable, CustomStringConvertible {

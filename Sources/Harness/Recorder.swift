@@ -1,0 +1,108 @@
+import Autograd
+import Datasets
+import Foundation
+
+/// Collects the events of one run, in order.
+///
+/// Shared by the recording optimizer, the recording loss and the
+/// `backward()` hook; one run happens on one thread, so the lock only
+/// keeps the type honest about being passed to the hook.
+final class Recorder: @unchecked Sendable {
+  private let lock = NSLock()
+  private var recorded: [Event] = []
+  /// Keep each step's values whole, or as a digest.
+  let wholeSteps: Bool
+
+  init(wholeSteps: Bool) { self.wholeSteps = wholeSteps }
+
+  func record(_ event: Event) { lock.withLock { recorded.append(event) } }
+
+  var events: [Event] { lock.withLock { recorded } }
+
+  /// Forgets what was recorded while the scenario was set up.
+  func clear() { lock.withLock { recorded = [] } }
+
+  /// Runs `body` with every `backward()` it calls recorded.
+  func watchingBackward<R>(_ body: () throws -> R) rethrows -> R {
+    try BackwardHook.$current.withValue({ [self] in record(.backward) }, operation: body)
+  }
+
+  /// What `step()` sees in `parameters`, before it moves them.
+  func stepSeen(_ parameters: [Tensor], learningRate: Double) -> StepSeen {
+    StepSeen(
+      gradients: Snapshot(gradientsOrZeros(parameters), whole: wholeSteps),
+      parameters: Snapshot(parameters.map(\.data), whole: wholeSteps),
+      withoutGradient: parameters.filter { $0.grad == nil }.count, learningRate: learningRate)
+  }
+}
+
+/// Each parameter's gradient, zeros for one without.
+func gradientsOrZeros(_ parameters: [Tensor]) -> [[Double]] {
+  parameters.map { $0.grad?.data ?? [Double](repeating: 0, count: $0.count) }
+}
+
+/// An optimizer that records each `zeroGrad()` and `step()` (with what the
+/// step saw) and every change of its learning rate (what a schedule's
+/// `step()` does), then does what `inner` does.
+///
+/// Without an inner optimizer it is plain SGD, so each step's effect is
+/// exactly −lr × the gradient it saw.
+final class RecordingOptimizer: Optimizer {
+  let parameters: [Tensor]
+  private let inner: (any Optimizer)?
+  private let recorder: Recorder
+  private var plainRate: Double
+
+  init(_ parameters: [Tensor], lr: Double, inner: (any Optimizer)? = nil, recorder: Recorder) {
+    self.parameters = parameters
+    self.inner = inner
+    self.recorder = recorder
+    plainRate = lr
+  }
+
+  var learningRate: Double {
+    get { inner?.learningRate ?? plainRate }
+    set {
+      recorder.record(.schedulerStep)
+      if let inner { inner.learningRate = newValue } else { plainRate = newValue }
+    }
+  }
+
+  func zeroGrad() {
+    recorder.record(.zeroGrad)
+    for p in parameters { p.zeroGrad() }
+  }
+
+  func step() {
+    recorder.record(.step(recorder.stepSeen(parameters, learningRate: learningRate)))
+    if let inner {
+      inner.step()
+      return
+    }
+    for p in parameters {
+      guard let g = p.grad else { continue }
+      p.data = zip(p.data, g.data).map { $0 - plainRate * $1 }
+    }
+  }
+}
+
+/// Wraps a loss so each call records which micro-batch it was given
+/// (recognised by its target tensor, or by equal values if it was copied).
+func recordingLoss(_ base: @escaping LossFunction, batches: [Batch], recorder: Recorder) -> LossFunction {
+  { prediction, target in
+    let index =
+      batches.firstIndex { $0.targets === target }
+      ?? batches.firstIndex { $0.targets.shape == target.shape && $0.targets.data == target.data } ?? -1
+    recorder.record(.loss(microBatch: index))
+    return try base(prediction, target)
+  }
+}
+
+/// Gradients planted before a loop starts, as if left over from an earlier
+/// step, so a missing first `zeroGrad()` shows in the numbers.
+func plantStaleGradients(_ model: any Module, seed: UInt64) {
+  var rng = SplitMix64(seed: seed &+ 0x57A1E)
+  for p in model.parameters() {
+    p.grad = Tensor((0..<p.count).map { _ in rng.normal(std: 0.3) }, shape: p.shape)
+  }
+}

@@ -1,0 +1,61 @@
+import Measures
+
+/// A list of values per parameter (gradients or parameters), whole or as a
+/// short digest.
+///
+/// A long training run records a digest of each step, so an observation
+/// (and the answer data a handout ships) stays small; a short one records
+/// every value, so a message can show them.
+public enum Snapshot: Codable, Sendable {
+  case full([[Double]])
+  /// The L2 norm, then the dot products with `Snapshot.directionCount`
+  /// fixed pseudo-random unit-scale directions. Two vectors that differ
+  /// differ in these too, except by a vanishing chance.
+  case digest([Double])
+
+  /// How many directions a digest projects on.
+  public static let directionCount = 4
+
+  public init(_ values: [[Double]], whole: Bool) {
+    self = whole ? .full(values) : .digest(Snapshot.digest(of: values))
+  }
+
+  /// The values laid end to end: every value, or the digest's numbers.
+  public var flat: [Double] {
+    switch self {
+    case let .full(values): return values.flatMap { $0 }
+    case let .digest(numbers): return numbers
+    }
+  }
+
+  /// The values, when they were kept whole.
+  public var values: [[Double]]? {
+    if case let .full(values) = self { return values }
+    return nil
+  }
+
+  /// The L2 norm of the values (the digest's first number).
+  public var norm: Double {
+    switch self {
+    case let .full(values): return Compare.norm(values)
+    case let .digest(numbers): return numbers.first ?? 0
+    }
+  }
+
+  static func digest(of values: [[Double]]) -> [Double] {
+    let all = values.flatMap { $0 }
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    var projections = [Double](repeating: 0, count: directionCount)
+    for x in all {
+      for d in 0..<directionCount {
+        // A SplitMix64 step per entry and direction: a fixed ±1 direction.
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        projections[d] += (z >> 63) == 0 ? x : -x
+      }
+    }
+    return [Compare.norm(values)] + projections
+  }
+}
