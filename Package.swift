@@ -114,12 +114,18 @@ let referenceTargets: [Target] =
     // fallback, the benchmark and the graders' self-tests.
     .target(
       name: "References", dependencies: ["Grading", "Autograd", "Contract"] + (1...5).map { .target(name: "Solution\($0)") }),
+    // The answer key: the reference and every known mistake, run on a
+    // scenario. Only the judge links it (and writes its data for copies).
+    .target(
+      name: "AnswerKey", dependencies: ["Judge", "Harness", "Autograd", "Datasets", "Contract"]
+        + (1...5).map { .target(name: "Solution\($0)") }),
     // The graders' own proof: wrong implementations fail with the right
     // diagnosis, correct variants and the reference pass, stubs fail.
     .testTarget(
       name: "GradingTests",
       dependencies: ["Grading", "References", "Autograd", "Datasets", "Contract", "WorkbookKit"]
         + (1...5).map { .target(name: "Exercise\($0)") }),
+    .testTarget(name: "JudgeTests", dependencies: ["Judge", "AnswerKey", "Harness", "Autograd", "Contract"]),
     .testTarget(name: "WorkbookTests", dependencies: ["WorkbookKit", "Grading", "Contract", "Charts", "References"]),
     // A grading program whose "student code" misbehaves on purpose: it
     // crashes, hangs, exits, or forges reports (Tests/GradingFixture).
@@ -153,6 +159,8 @@ let package = Package(
     // from their seeds, the student's code run on them, what it did
     // reported. No verdicts, no expected values, no key.
     .target(name: "Harness", dependencies: ["Autograd", "Datasets", "Contract", "Measures"], swiftSettings: optimized),
+    // The judge: checks, verdicts and diagnoses from observations and answers.
+    .target(name: "Judge", dependencies: ["Harness", "Contract"]),
     // The graders: checks, the answer key, mistake diagnosis, isolation.
     .target(name: "Grading", dependencies: ["Autograd", "Datasets", "Contract"]),
     // The `workbook` command: list, check, hint, watch, run (demos), grade, bench.

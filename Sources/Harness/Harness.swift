@@ -59,6 +59,19 @@ struct Run {
       observation.outcome = .returned(.comparison(try ex2.compareClipping(vector, maxNorm, clipValue)))
     case let (.ex1, .trainStep(spec)), let (.ex2, .trainStep(spec)):
       try trainStep(spec, exercise: request.exercise, code: code)
+    case let (.ex1, .ownClip(spec)):
+      let ex1 = try need(code.ex1, .ex1)
+      let threshold = try StepSetup(spec).threshold
+      observation.measured["threshold"] = threshold
+      try call(GradientSpec(.batchGradient(spec))) { .number(try ex1.clipGradNorm($0, threshold, 2, false)) }
+    case let (.ex2, .ownClip(spec)):
+      let ex2 = try need(code.ex2, .ex2)
+      let threshold = try StepSetup(spec).threshold
+      observation.measured["threshold"] = threshold
+      try call(GradientSpec(.batchGradient(spec))) {
+        try ex2.clipGradValue($0, threshold)
+        return .nothing
+      }
     case let (.ex1, .training(spec)), let (.ex2, .training(spec)):
       try training(spec, exercise: request.exercise, code: code)
     case let (.ex3, .accumulation(spec)), let (.ex4, .accumulation(spec)):

@@ -44,16 +44,20 @@ extension Run {
       initScale: try Self.initialScale(spec, problem: problem, batches: batches), growthInterval: spec.growthInterval)
     let loss = recordingLoss(problem.lossFunction, batches: batches, recorder: recorder)
     let clipper = handedClipper()
+    let meter = MemoryMeter(budget: try spec.memoryBudget.map { try Self.budget($0, problem: problem, batches: batches) })
+    if let budget = meter.budget { observation.measured["budget bytes"] = Double(budget) }
     defer {
       observation.parameters = .full(values(of: model))
       observation.gradients = parameters.map { $0.grad?.data }
       observation.measured["scale after"] = lossScale.scale
       observation.measured["tracker after"] = Double(lossScale.growthTracker)
     }
-    let records = try recorder.watchingBackward {
-      try autocast(spec.precision != .double) {
+    let records = try meter.measure {
+      try recorder.watchingBackward {
+        try autocast(spec.precision != .double) {
         try code.trainWithMixedPrecision(
-          model, optimizer, scheduler, batches, spec.accumulationSteps, loss, spec.maxNorm, &lossScale, clipper)
+            model, optimizer, scheduler, batches, spec.accumulationSteps, loss, spec.maxNorm, &lossScale, clipper)
+        }
       }
     }
     observation.outcome = .returned(.windows(records))

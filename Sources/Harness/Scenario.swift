@@ -7,7 +7,7 @@ import Foundation
 /// rules for the inputs, which the harness builds with the engine and the
 /// data sets. The judge asks the answer key for the same scenario and
 /// compares the two observations.
-public enum Scenario: Codable, Sendable {
+public enum Scenario: Codable, Sendable, CustomStringConvertible {
   // Exercise 1.
   case gradNorm(GradientSpec, normType: Double)
   case clipGradNorm(GradientSpec, maxNorm: Double, normType: Double, errorIfNonfinite: Bool)
@@ -16,6 +16,9 @@ public enum Scenario: Codable, Sendable {
   case compareClipping(vector: [Double], maxNorm: Double, clipValue: Double)
   // Exercises 1 and 2: `trainStep`, once or for a whole exploding run.
   case trainStep(StepSpec)
+  /// The exercise's own clipping on a `trainStep` scenario's batch
+  /// gradient at its threshold: what the step should have clipped with.
+  case ownClip(StepSpec)
   case training(TrainingSpec)
   // Exercises 3 and 4: the accumulation loop.
   case accumulation(AccumulationSpec)
@@ -35,6 +38,7 @@ public enum Scenario: Codable, Sendable {
     case let .compareClipping(vector, maxNorm, clipValue):
       return "vector \(vector.map(format)), maxNorm \(format(maxNorm)), clipValue \(format(clipValue))"
     case let .trainStep(spec): return spec.description
+    case let .ownClip(spec): return "the batch's gradient of \(spec.problem), at trainStep's threshold"
     case let .training(spec): return spec.description
     case let .accumulation(spec): return spec.description
     case let .unscaleGradients(spec): return spec.description
@@ -302,14 +306,16 @@ public struct MixedPrecisionSpec: Codable, Sendable, CustomStringConvertible {
   public var precision: Precision
   public var learningRate: Double
   public var warmupSteps: Int
-  /// Keep the loop's state (parameters, gradients, scale) to check nothing
-  /// changed when it threw.
+  /// Gradients left in `.grad` before the loop, as if from an earlier step.
   public var staleGradients: Bool
+  /// A memory budget of this many times the activations one micro-batch's
+  /// forward pass keeps alive; nil for none.
+  public var memoryBudget: Double?
 
   public init(
     problem: ProblemSpec, sizes: [Int], accumulationSteps: Int, seed: UInt64, maxNorm: Double = 0.5,
     initialScale: InitialScale, growthInterval: Int, precision: Precision, learningRate: Double = 0.01,
-    warmupSteps: Int = 3, staleGradients: Bool = false
+    warmupSteps: Int = 3, staleGradients: Bool = false, memoryBudget: Double? = nil
   ) {
     self.problem = problem
     self.sizes = sizes
@@ -322,6 +328,7 @@ public struct MixedPrecisionSpec: Codable, Sendable, CustomStringConvertible {
     self.learningRate = learningRate
     self.warmupSteps = warmupSteps
     self.staleGradients = staleGradients
+    self.memoryBudget = memoryBudget
   }
 
   public var description: String {
@@ -333,6 +340,7 @@ public struct MixedPrecisionSpec: Codable, Sendable, CustomStringConvertible {
     return "\(problem), micro-batch sizes \(sizes), accumulationSteps \(accumulationSteps), maxNorm "
       + "\(format(maxNorm)), initial scale \(scale), growthInterval \(growthInterval), "
       + (precision == .double ? "Double gradients" : "\(precision.rawValue) under autocast")
+      + (memoryBudget.map { ", memory for \(format($0)) micro-batches" } ?? "")
   }
 }
 

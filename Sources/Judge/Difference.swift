@@ -1,0 +1,203 @@
+import Foundation
+
+/// The first way a student's run differs from the expected one, in words:
+/// what was observed and what was expected, never a fix the code may
+/// already have.
+public enum Difference {
+  public static func describe(_ item: Evidence.Item, function: String) -> String {
+    let got = item.student, want = item.answer.expected
+    if let text = ending(got.outcome, want.outcome, function: function, stopped: got.unansweredClip != nil) {
+      return text
+    }
+    let (x, y) = Facts.aligned(got, want)
+    if let text = schedule(x, y) { return text }
+    if let text = clipInputs(got, want, x, y) { return text }
+    if let text = steps(got, want, x, y) { return text }
+    if let text = returned(got.outcome, want.outcome, function: function) { return text }
+    if let a = got.gradients, let b = want.gradients, Agreement.distance(a, b) > 0 {
+      let d = Agreement.distance(a, b)
+      let digits = d.isFinite ? min(17, max(6, Int((-log10(max(d, 1e-17))).rounded(.up)) + 2)) : 6
+      let nan: ([[Double]?]) -> Bool = { $0.contains { $0?.contains(where: \.isNaN) ?? false } }
+      return "After \(function), the gradients are \(show(a, digits: digits)); expected \(show(b, digits: digits))"
+        + (d.isFinite && d < 1e-3 ? " (they differ by \(sci(d)), relative)" : "")
+        + (nan(a) != nan(b) ? " (mind the NaN)." : ".")
+    }
+    if let a = got.parameters?.flat, let b = want.parameters?.flat, Agreement.distance(a, b) > 0 {
+      return "After \(function), the parameters differ from the expected ones by \(sci(Agreement.distance(a, b))) "
+        + "(relative), though every step() saw the right gradient: were they changed outside optimizer.step()?"
+    }
+    if x.scaler != y.scaler, x.scaler.count == 2, y.scaler.count == 2 {
+      return "At the end the scaler held scale \(fixed(x.scaler[0])), tracker \(Int(x.scaler[1])); expected scale "
+        + "\(fixed(y.scaler[0])), tracker \(Int(y.scaler[1]))."
+    }
+    return "What \(function) did differs from the expected run by \(sci(Agreement.distance(got, want))) (relative)."
+  }
+
+  /// A different ending: threw where it should return, or the other way.
+  static func ending(_ got: Outcome, _ want: Outcome, function: String, stopped: Bool) -> String? {
+    if stopped { return nil }
+    switch (got, want) {
+    case let (.threw(a), .threw(b)) where a.kind != b.kind:
+      return "\(function) threw “\(a)”; it should throw \(expectedError(b))."
+    case let (.threw(a), .returned):
+      if a.kind == .invalidArgument {
+        return "\(function) threw invalidArgument (“\(a)”), but these arguments are valid."
+      }
+      return "\(function) threw an error this scenario did not expect: “\(a)”."
+    case let (.returned, .threw(b)):
+      return "\(function) returned normally; it should throw \(expectedError(b))"
+        + (b.kind == .invalidArgument ? ", never give a silent wrong number." : ".")
+    default: return nil
+    }
+  }
+
+  static func expectedError(_ thrown: Thrown) -> String {
+    switch thrown.kind {
+    case .invalidArgument: return "WorkbookError.invalidArgument saying what is wrong"
+    case .nonFiniteNorm: return "WorkbookError.nonFiniteNorm before it changes any gradient"
+    case .outOfMemory: return "out of memory"
+    default: return "“\(thrown)”"
+    }
+  }
+
+  /// When the steps came after other micro-batches than they should.
+  static func schedule(_ x: Facts, _ y: Facts) -> String? {
+    let got = x.steps.map(\.microBatches), want = y.steps.map(\.microBatches)
+    guard got != want || x.trailing != y.trailing, !(got.isEmpty && want.isEmpty) else { return nil }
+    if got.isEmpty { return "optimizer.step() was never called; expected \(want.count) step(s)." }
+    func ends(_ windows: [[Int]]) -> String {
+      windows.map { ($0.max().map { String($0 + 1) }) ?? "none" }.joined(separator: ", ")
+    }
+    var text = "optimizer.step() ran \(got.count) time(s), after micro-batch \(ends(got)); it should run "
+      + "\(want.count) time(s), after \(ends(want))"
+    if !x.trailing.isEmpty {
+      text += ", and micro-batch(es) \(x.trailing.map { String($0 + 1) }.joined(separator: ", ")) got no step"
+    }
+    return text + "."
+  }
+
+  /// The first call of the handed clipping on another gradient.
+  static func clipInputs(_ got: Observation, _ want: Observation, _ x: Facts, _ y: Facts) -> String? {
+    for (k, (a, b)) in zip(x.clipInputs, y.clipInputs).enumerated() where Agreement.distance(a, b) > 0 {
+      return "Clipping call \(k + 1): the gradient handed to clipGradNorm differs from the expected one by "
+        + "\(sci(Agreement.distance(a, b))) (relative); \(compare(a, b))."
+        + (got.unansweredClip != nil ? " The grader's clipping does not answer for such a gradient, so the run stopped there." : "")
+    }
+    if x.clipInputs.count != y.clipInputs.count {
+      return "clipGradNorm was called \(x.clipInputs.count) time(s); expected \(y.clipInputs.count), once per window."
+    }
+    return nil
+  }
+
+  /// The first step whose gradient differs.
+  static func steps(_ got: Observation, _ want: Observation, _ x: Facts, _ y: Facts) -> String? {
+    for (k, (a, b)) in zip(x.steps, y.steps).enumerated() {
+      let d = Agreement.distance(a.gradients, b.gradients)
+      if d > 0 {
+        let gotSteps = got.events.compactMap(\.step)
+        let zero = a.gradients.allSatisfy { $0 == 0 } && k < gotSteps.count
+        if zero, gotSteps[k].withoutGradient == 0, !a.microBatches.isEmpty {
+          return "At optimizer step \(k + 1), every gradient was there but exactly 0, so the step did not move the "
+            + "parameters: each loss was multiplied by 0 before backward()."
+        }
+        return "At optimizer step \(k + 1)\(window(a.microBatches)), the gradient step() used differs from the "
+          + "expected one by \(sci(d)) (relative); \(compare(a.gradients, b.gradients, digest: got.events.compactMap(\.step).first.map { $0.gradients.values == nil } ?? false))."
+      }
+      if Agreement.distance(a.learningRate, b.learningRate) > 0 {
+        return "At optimizer step \(k + 1) the learning rate was \(fixed(a.learningRate)); expected \(fixed(b.learningRate))."
+      }
+    }
+    return nil
+  }
+
+  static func window(_ microBatches: [Int]) -> String {
+    guard let first = microBatches.min(), let last = microBatches.max() else { return "" }
+    return first == last ? " (after micro-batch \(first + 1))" : " (micro-batches \(first + 1)–\(last + 1))"
+  }
+
+  /// "its norm is 2.000× the expected one and the angle between them 0°".
+  static func compare(_ a: [Double], _ b: [Double], digest: Bool = false) -> String {
+    if digest {
+      return "its norm is \(fixed(a[0] / max(b[0], 1e-300)))× the expected one"
+    }
+    let na = a.reduce(0) { $0 + $1 * $1 }.squareRoot(), nb = b.reduce(0) { $0 + $1 * $1 }.squareRoot()
+    let dot = zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
+    let angle = na > 0 && nb > 0 ? acos(min(1, max(-1, dot / (na * nb)))) * 180 / .pi : 0
+    return "its norm is \(fixed(na / max(nb, 1e-300)))× the expected one and the angle between them "
+      + "\(fixed(angle, 3))°"
+  }
+
+  /// A returned value that differs.
+  static func returned(_ got: Outcome, _ want: Outcome, function: String) -> String? {
+    guard let a = got.returned, let b = want.returned else { return nil }
+    switch (a, b) {
+    case let (.number(x), .number(y)) where Agreement.distance(x, y) > 0:
+      return "\(function) returned \(exact(x)); expected \(exact(y))."
+    case let (.flag(x), .flag(y)) where x != y:
+      return "\(function) returned \(x); expected \(y)."
+    case let (.numbers(x), .numbers(y)) where Agreement.distance(x, y) > 0:
+      if x.count != y.count {
+        return "\(function) returned \(x.count) value(s) \(shortList(x)); expected \(y.count), one per window: \(shortList(y))."
+      }
+      return "\(function) returned \(shortList(x)); expected \(shortList(y))."
+    case let (.record(x), .record(y)):
+      return "\(function) returned loss \(exact(x.loss)), gradNorm \(exact(x.gradNorm)); expected loss "
+        + "\(exact(y.loss)), gradNorm \(exact(y.gradNorm))."
+    case let (.records(x), .records(y)):
+      if x.count != y.count { return "\(function) returned \(x.count) record(s); expected \(y.count), one per window." }
+      for (k, (r, s)) in zip(x, y).enumerated()
+      where Agreement.distance([r.loss, r.gradNorm], [s.loss, s.gradNorm]) > 0 {
+        return "Record \(k + 1) holds loss \(fixed(r.loss, 6)), gradNorm \(fixed(r.gradNorm, 6)); expected loss "
+          + "\(fixed(s.loss, 6)), gradNorm \(fixed(s.gradNorm, 6))."
+      }
+      return nil
+    case let (.windows(x), .windows(y)):
+      if x.count != y.count { return "\(function) returned \(x.count) record(s); there were \(y.count) windows." }
+      for (k, (r, s)) in zip(x, y).enumerated() {
+        if r.stepped != s.stepped {
+          return "Window \(k + 1) was \(r.stepped ? "stepped" : "skipped"); it should have been "
+            + "\(s.stepped ? "stepped: its gradients were finite" : "skipped: its scaled gradients overflowed")."
+        }
+        if r.scale != s.scale {
+          return "Window \(k + 1) used scale \(fixed(r.scale)); the scaler's rule gives \(fixed(s.scale)) there."
+        }
+        if Agreement.distance([r.loss, r.gradNorm], [s.loss, s.gradNorm]) > 0 {
+          return "Record \(k + 1) holds loss \(fixed(r.loss, 6)), gradNorm \(fixed(r.gradNorm, 6)); expected loss "
+            + "\(fixed(s.loss, 6)), gradNorm \(fixed(s.gradNorm, 6))."
+        }
+      }
+      return nil
+    case let (.scales(x), .scales(y)) where x != y:
+      func show(_ s: [LossScaleState]) -> String { s.map { "(\(fixed($0.scale)), \($0.growthTracker))" }.joined(separator: " ") }
+      return "The (scale, tracker) after each update were \(show(x)); expected \(show(y))."
+    case let (.comparison(x), .comparison(y)):
+      for (name, u, v) in [("original", x.original, y.original), ("byNorm", x.byNorm, y.byNorm), ("byValue", x.byValue, y.byValue)]
+      where Agreement.distance(u, v) > 0 {
+        return ".\(name) is \(u); expected \(v)."
+      }
+      return "The angles are \(x.angleByNormDegrees)° by norm and \(x.angleByValueDegrees)° by value; expected "
+        + "\(fixed(y.angleByNormDegrees))° and \(fixed(y.angleByValueDegrees))°."
+    default: return nil
+    }
+  }
+
+  /// Gradients as a message shows them: a few entries of each parameter.
+  static func show(_ grads: [[Double]?], digits: Int = 6) -> String {
+    "[" + grads.map { g in g.map { shortList($0, digits: digits) } ?? "none" }.joined(separator: ", ") + "]"
+  }
+
+  static func shortList(_ values: [Double], digits: Int = 6) -> String {
+    let shown = values.prefix(4).map { fixed($0, digits) }.joined(separator: ", ")
+    return "[" + shown + (values.count > 4 ? ", …" : "") + "]"
+  }
+}
+
+/// A number in full, as Swift prints it; NaN and infinities by name.
+public func exact(_ x: Double) -> String { x.isFinite ? "\(x)" : format(x) }
+
+/// "3.20e-04", for distances in messages.
+public func sci(_ x: Double) -> String { String(format: "%.2e", x) }
+/// "1.000", for ratios and values in messages; NaN and infinities by name.
+public func fixed(_ x: Double, _ digits: Int = 4) -> String {
+  x.isFinite ? String(format: "%.\(digits)g", x) : format(x)
+}
