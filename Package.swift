@@ -90,49 +90,55 @@ func graded(_ number: Int) -> Target.Dependency {
 /// One small program per exercise, `workbook-exN`, links that exercise's
 /// code and nothing else of the student's: the `workbook` command builds
 /// and runs it to grade the exercise or show its demo, so an exercise that
-/// does not compile costs no other. `workbook-ex4-with-ex1` also links
-/// exercise 1, to say (unscored) whether exercise 4 works with the
-/// student's own clipping.
+/// does not compile costs no other. The demos of exercises 2, 4 and 5 clip
+/// by norm with the student's own exercise 1, so their demo runners
+/// (`workbook-exN-with-ex1`) link it too; `workbook-ex4-with-ex1` also
+/// says (unscored) whether exercise 4 passes with the student's clipping.
 let runners: [(name: String, exercises: [Int])] = [
-  ("workbook-ex1", [1]), ("workbook-ex2", [2]), ("workbook-ex3", [3]), ("workbook-ex4", [4]),
-  ("workbook-ex4-with-ex1", [1, 4]), ("workbook-ex5", [5]),
+  ("workbook-ex1", [1]), ("workbook-ex2", [2]), ("workbook-ex3", [3]), ("workbook-ex4", [4]), ("workbook-ex5", [5]),
+  ("workbook-ex2-with-ex1", [1, 2]), ("workbook-ex4-with-ex1", [1, 4]), ("workbook-ex5-with-ex1", [1, 5]),
 ]
 let runnerTargets: [Target] = runners.map { runner in
   .executableTarget(
-    name: runner.name, dependencies: ["WorkbookKit", "Grading", "Autograd", "Contract"] + runner.exercises.map(graded),
+    name: runner.name, dependencies: ["WorkbookKit", "Harness", "Autograd", "Contract"] + runner.exercises.map(graded),
     path: "Sources/Runners/\(runner.name)",
     swiftSettings: gradeSolutions ? [.define("WORKBOOK_SOLUTIONS")] : [])
 }
 
-/// What only the full workbook has: the reference wired for the demos and
-/// the graders' self-tests, and the tests that hold wrong implementations.
-let referenceTargets: [Target] =
+/// What only the full workbook has: the answer key and the tests that hold
+/// wrong implementations.
+let keyTargets: [Target] =
   isHandout
   ? []
   : [
-    // The reference solutions as one `WorkbookCode`, for the demos'
-    // fallback, the benchmark and the graders' self-tests.
-    .target(
-      name: "References", dependencies: ["Grading", "Autograd", "Contract"] + (1...5).map { .target(name: "Solution\($0)") }),
     // The answer key: the reference and every known mistake, run on a
-    // scenario. Only the judge links it (and writes its data for copies).
+    // scenario. Only the judge's side links it (and writes its data for
+    // students' copies and autograders).
     .target(
       name: "AnswerKey", dependencies: ["Judge", "Harness", "Autograd", "Datasets", "Contract"]
         + (1...5).map { .target(name: "Solution\($0)") }),
-    // The graders' own proof: wrong implementations fail with the right
-    // diagnosis, correct variants and the reference pass, stubs fail.
+    // The judge's own proof: the reference passes, every known and every
+    // student-style mistake is named, correct variants pass, stubs fail.
     .testTarget(
-      name: "GradingTests",
-      dependencies: ["Grading", "References", "Autograd", "Datasets", "Contract", "WorkbookKit"]
+      name: "JudgeTests",
+      dependencies: ["Judge", "AnswerKey", "Harness", "Autograd", "Datasets", "Contract", "StudentCommands"]
         + (1...5).map { .target(name: "Exercise\($0)") }),
-    .testTarget(name: "JudgeTests", dependencies: ["Judge", "AnswerKey", "Harness", "Autograd", "Contract"]),
-    .testTarget(name: "WorkbookTests", dependencies: ["WorkbookKit", "Grading", "Contract", "Charts", "References"]),
-    // A grading program whose "student code" misbehaves on purpose: it
-    // crashes, hangs, exits, or forges reports (Tests/GradingFixture).
+    .testTarget(
+      name: "WorkbookTests",
+      dependencies: [
+        "WorkbookKit", "StudentCommands", "InstructorCommands", "WorkbookCommand", "Judge", "AnswerKey", "Contract", "Charts",
+      ]),
+    // A runner whose "student code" misbehaves on purpose: it crashes,
+    // hangs, exits, or forges observations (Tests/GradingFixture).
     .executableTarget(
-      name: "grading-fixture", dependencies: ["WorkbookKit", "Grading", "Autograd", "Datasets", "Contract", "References"],
+      name: "grading-fixture", dependencies: ["WorkbookKit", "Harness", "Autograd", "Datasets", "Contract", "AnswerKey"],
       path: "Tests/GradingFixture"),
   ]
+
+/// The answer key, for the judge's side of the full workbook; a student's
+/// copy judges with the data in .workbook/answers instead.
+let key: [Target.Dependency] = isHandout ? [] : ["AnswerKey"]
+let handoutFlag: [SwiftSetting] = isHandout ? [.define("WORKBOOK_HANDOUT")] : []
 
 // MARK: - Package
 
@@ -159,24 +165,35 @@ let package = Package(
     // from their seeds, the student's code run on them, what it did
     // reported. No verdicts, no expected values, no key.
     .target(name: "Harness", dependencies: ["Autograd", "Datasets", "Contract", "Measures"], swiftSettings: optimized),
-    // The judge: checks, verdicts and diagnoses from observations and answers.
-    .target(name: "Judge", dependencies: ["Harness", "Contract"]),
-    // The graders: checks, the answer key, mistake diagnosis, isolation.
-    .target(name: "Grading", dependencies: ["Autograd", "Datasets", "Contract"]),
-    // The `workbook` command: list, check, hint, watch, run (demos), grade, bench.
+    // The demos, the command line and the terminal: what a runner needs to
+    // show an exercise's demo with the student's code.
     .target(
-      name: "WorkbookKit",
-      dependencies: ["Autograd", "Datasets", "Contract", "Charts", "Measures", "Grading"] + (isHandout ? [] : ["References"]),
-      swiftSettings: engineBuild + (isHandout ? [.define("WORKBOOK_HANDOUT")] : [])),
+      name: "WorkbookKit", dependencies: ["Autograd", "Datasets", "Contract", "Charts", "Measures", "Harness"],
+      swiftSettings: engineBuild),
+
+    // The judge: checks, verdicts and diagnoses from observations and
+    // answers, and the parent side of the runners' protocol.
+    .target(name: "Judge", dependencies: ["Harness", "Contract"]),
+    // What a student runs: list, check, hint, watch, run, reset.
+    .target(
+      name: "StudentCommands", dependencies: ["WorkbookKit", "Judge", "Harness", "Charts", "Contract"] + key,
+      swiftSettings: handoutFlag),
+    // What an instructor runs: grade, handout, autograder, bench.
+    .target(
+      name: "InstructorCommands",
+      dependencies: ["StudentCommands", "WorkbookKit", "Judge", "Harness", "Charts", "Contract", "Autograd", "Datasets"]
+        + key, swiftSettings: engineBuild + handoutFlag),
+    // The command line's dispatch to the verbs.
+    .target(name: "WorkbookCommand", dependencies: ["StudentCommands", "InstructorCommands", "WorkbookKit", "Harness"]),
     // It links no student code: it builds and runs the runners below.
-    .executableTarget(name: "workbook", dependencies: ["WorkbookKit"]),
+    .executableTarget(name: "workbook", dependencies: ["WorkbookCommand"]),
 
     .testTarget(name: "AutogradTests", dependencies: ["Autograd", "Contract"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Autograd"]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
     // What a student runs: every check of every exercise on their code,
     // each exercise through its runner, as `workbook check` grades it.
-    .testTarget(name: "ExerciseTests", dependencies: ["WorkbookKit", "Grading"]),
-  ] + referenceTargets + exerciseTargets + runnerTargets,
+    .testTarget(name: "ExerciseTests", dependencies: ["StudentCommands", "Judge"] + key, swiftSettings: handoutFlag),
+  ] + keyTargets + exerciseTargets + runnerTargets,
   swiftLanguageModes: [.v5]
 )

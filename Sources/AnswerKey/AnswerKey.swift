@@ -58,16 +58,27 @@ final class ClipLog {
       let norm = try ReferenceCode.clipper(
         parameters, maxNorm: question.maxNorm, normType: question.normType,
         errorIfNonfinite: question.errorIfNonfinite)
-      answer = .clipped(gradients: parameters.map { $0.grad?.data }, norm: norm)
+      answer = .scaled(factor: Self.factor(before: question.gradients, after: parameters), norm: norm)
     } catch {
       answer = .threw(Thrown(error))
     }
-    if !records.contains(where: { Agreement.distance($0.question.gradients, question.gradients) == 0
-      && $0.question.maxNorm == question.maxNorm && $0.question.normType == question.normType
-      && $0.question.errorIfNonfinite == question.errorIfNonfinite })
-    {
-      records.append(ClipRecord(question: question, answer: answer))
+    let record = ClipRecord(question: question, answer: answer)
+    if !records.contains(where: { $0.asks(record.question) && $0.question.digest == record.question.digest }) {
+      records.append(record)
     }
     return answer
+  }
+
+  /// The common factor the reference clipping applied: the first entry it
+  /// changed, else 1 (NaN when the factor was NaN).
+  static func factor(before: [[Double]?], after parameters: [Tensor]) -> Double {
+    for (old, p) in zip(before, parameters) {
+      guard let old, let new = p.grad?.data else { continue }
+      for (x, y) in zip(old, new) where x != 0 && x.isFinite {
+        return y.isNaN ? .nan : y / x
+      }
+    }
+    let all = parameters.compactMap(\.grad).flatMap(\.data)
+    return all.contains(where: \.isNaN) && !before.compactMap { $0 }.joined().contains(where: \.isNaN) ? .nan : 1
   }
 }

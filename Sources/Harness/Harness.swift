@@ -103,14 +103,21 @@ struct Run {
     observation.outcome = .returned(try body(parameters))
   }
 
-  /// The clipping a loop is handed: the judge answers each call.
-  func handedClipper() -> GradNormClipper {
+  /// The clipping a loop is handed: the judge answers each call, unless
+  /// the runner brings its own (`local`, the student's exercise 1).
+  func handedClipper(local: GradNormClipper? = nil) -> GradNormClipper {
     let recorder = self.recorder
     let clipping = self.clipping
     return GradNormClipper { parameters, maxNorm, normType, errorIfNonfinite in
       let question = ClipQuestion(
         gradients: parameters.map { $0.grad?.data }, maxNorm: maxNorm, normType: normType,
         errorIfNonfinite: errorIfNonfinite)
+      if let local {
+        recorder.record(
+          .clip(ClipSeen(input: Snapshot(gradientsOrZeros(parameters), whole: recorder.wholeSteps), maxNorm: maxNorm,
+            answered: true)))
+        return try local(parameters, maxNorm: maxNorm, normType: normType, errorIfNonfinite: errorIfNonfinite)
+      }
       let answer = clipping(question)
       var answered = true
       if case .unknown = answer { answered = false }
@@ -120,10 +127,8 @@ struct Run {
             input: Snapshot(gradientsOrZeros(parameters), whole: recorder.wholeSteps), maxNorm: maxNorm,
             answered: answered)))
       switch answer {
-      case let .clipped(gradients, norm):
-        for (p, g) in zip(parameters, gradients) {
-          if let g, let grad = p.grad, grad.count == g.count { grad.data = g }
-        }
+      case let .scaled(factor, norm):
+        for grad in parameters.compactMap(\.grad) { grad.data = grad.data.map { $0 * factor } }
         return norm
       case let .threw(thrown): throw thrown.asError
       case .unknown: throw HarnessError.unanswered

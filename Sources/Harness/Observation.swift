@@ -137,16 +137,13 @@ public enum Event: Codable, Sendable {
 public struct StepSeen: Codable, Sendable {
   /// The gradient it used (zeros for a parameter without one).
   public var gradients: Snapshot
-  /// The parameters before it moved them.
-  public var parameters: Snapshot?
   /// Parameters whose `.grad` was nil (what `zeroGrad()` leaves), as
   /// opposed to a gradient of zeros that `backward()` produced.
   public var withoutGradient: Int
   public var learningRate: Double
 
-  public init(gradients: Snapshot, parameters: Snapshot?, withoutGradient: Int, learningRate: Double) {
+  public init(gradients: Snapshot, withoutGradient: Int, learningRate: Double) {
     self.gradients = gradients
-    self.parameters = parameters
     self.withoutGradient = withoutGradient
     self.learningRate = learningRate
   }

@@ -6,14 +6,18 @@ import Foundation
 
 /// What the judge sends a runner.
 public enum JudgeMessage: Codable, Sendable {
-  case request(Request)
+  /// Run this; answer with an observation that carries the same id.
+  case request(id: UInt64, Request)
   case clipAnswer(ClipAnswer)
+  /// Say `synced` with this token once every observation is written.
+  case sync(UInt64)
 }
 
 /// What a runner sends the judge.
 public enum RunnerMessage: Codable, Sendable {
-  case observation(Observation)
+  case observation(id: UInt64, Observation)
   case clipQuestion(ClipQuestion)
+  case synced(UInt64)
 }
 
 /// Lines of JSON as the protocol writes them: NaN and infinities, which

@@ -31,7 +31,6 @@ final class Recorder: @unchecked Sendable {
   func stepSeen(_ parameters: [Tensor], learningRate: Double) -> StepSeen {
     StepSeen(
       gradients: Snapshot(gradientsOrZeros(parameters), whole: wholeSteps),
-      parameters: Snapshot(parameters.map(\.data), whole: wholeSteps),
       withoutGradient: parameters.filter { $0.grad == nil }.count, learningRate: learningRate)
   }
 }

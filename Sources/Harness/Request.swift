@@ -31,8 +31,9 @@ public struct ClipQuestion: Codable, Sendable {
 
 /// The judge's answer to a `ClipQuestion`.
 public enum ClipAnswer: Codable, Sendable {
-  /// The gradients after clipping, and the norm before.
-  case clipped(gradients: [[Double]?], norm: Double)
+  /// Multiply every gradient by `factor` (norm clipping is a common
+  /// factor); `norm` is what the call returns, the norm before.
+  case scaled(factor: Double, norm: Double)
   case threw(Thrown)
   /// Not a gradient the judge expected at this point: the loop went wrong
   /// before it clipped. The call throws `HarnessError.unanswered`.

@@ -33,7 +33,7 @@ extension Run {
     let ex4 = try need(code.ex4, .ex4)
     let maxNorm = try Self.maxNorm(spec, problem: problem, batches: batches)
     observation.measured["maxNorm"] = maxNorm
-    let clipper = ex4.clipper ?? handedClipper()
+    let clipper = handedClipper(local: ex4.clipper)
     observation.outcome = .returned(
       .records(
         try meter.measure {

@@ -32,14 +32,21 @@ public enum RunnerChild {
     setvbuf(stdout, nil, _IOLBF, 0)
     let channel = Channel(input: input, output: output)
     while let message = channel.read(JudgeMessage.self) {
-      guard case let .request(request) = message else { continue }
-      let observation = Harness.observe(request, code: code) { question in
-        channel.write(RunnerMessage.clipQuestion(question))
-        guard case let .clipAnswer(answer)? = channel.read(JudgeMessage.self) else { exit(0) }
-        return answer
+      switch message {
+      case let .request(id, request):
+        let observation = Harness.observe(request, code: code) { question in
+          channel.write(RunnerMessage.clipQuestion(question))
+          guard case let .clipAnswer(answer)? = channel.read(JudgeMessage.self) else { exit(0) }
+          return answer
+        }
+        fflush(stdout)
+        channel.write(RunnerMessage.observation(id: id, observation))
+      case let .sync(token):
+        fflush(stdout)
+        channel.write(RunnerMessage.synced(token))
+      case .clipAnswer:
+        continue
       }
-      fflush(stdout)
-      channel.write(RunnerMessage.observation(observation))
     }
     exit(0)
   }

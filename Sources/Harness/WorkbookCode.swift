@@ -1,3 +1,5 @@
+import Contract
+
 // An implementation of an exercise, as closures: the harness runs the
 // student's, the answer key the reference's and its mistakes', the same way.
 

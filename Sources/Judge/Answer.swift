@@ -35,14 +35,31 @@ public struct MistakeRun: Codable, Sendable {
   }
 }
 
-/// A call of the handed clipping and its result.
+/// A call of the handed clipping and its result. The gradient it was
+/// called on is kept as a digest (`Snapshot`): enough to recognise it
+/// again, without the answer data growing with every call's gradient.
 public struct ClipRecord: Codable, Sendable {
-  public var question: ClipQuestion
+  public struct Question: Codable, Sendable {
+    public var digest: [Double]
+    public var maxNorm: Double
+    public var normType: Double
+    public var errorIfNonfinite: Bool
+  }
+
+  public var question: Question
   public var answer: ClipAnswer
 
   public init(question: ClipQuestion, answer: ClipAnswer) {
-    self.question = question
+    self.question = Question(
+      digest: Snapshot(question.gradients.map { $0 ?? [] }, whole: false).flat, maxNorm: question.maxNorm,
+      normType: question.normType, errorIfNonfinite: question.errorIfNonfinite)
     self.answer = answer
+  }
+
+  /// Whether this record answers a call with `other`'s arguments.
+  public func asks(_ other: Question) -> Bool {
+    question.maxNorm == other.maxNorm && question.normType == other.normType
+      && question.errorIfNonfinite == other.errorIfNonfinite
   }
 }
 
@@ -59,11 +76,9 @@ extension Answer {
   /// and each known mistake got, and a loop that goes wrong elsewhere is
   /// stopped where it first clips a gradient nobody expected.
   public func clipping(_ question: ClipQuestion) -> ClipAnswer {
+    let asked = ClipRecord(question: question, answer: .unknown).question
     for record in clips
-    where record.question.maxNorm == question.maxNorm && record.question.normType == question.normType
-      && record.question.errorIfNonfinite == question.errorIfNonfinite
-      && Agreement.distance(record.question.gradients, question.gradients) <= 1e-9
-    {
+    where record.asks(asked) && Agreement.distance(asked.digest, record.question.digest) <= 1e-9 {
       return record.answer
     }
     return .unknown

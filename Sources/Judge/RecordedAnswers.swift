@@ -44,3 +44,8 @@ public struct RecordedAnswers: AnswerSource {
     SHA256.hash(Array(ProtocolCoding.encode(request).utf8)).hex
   }
 }
+
+/// Where a student's copy keeps the answer data `workbook handout` wrote.
+public enum AnswerData {
+  public static let folder = ".workbook/answers"
+}

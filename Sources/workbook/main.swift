@@ -1,3 +1,3 @@
-import WorkbookKit
+import WorkbookCommand
 
 WorkbookCommand.main()

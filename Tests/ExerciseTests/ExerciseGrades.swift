@@ -1,5 +1,5 @@
 import Foundation
-import Grading
+import Judge
 
 import Testing
 

@@ -1,7 +1,7 @@
 import Foundation
-import Grading
+import Judge
+import StudentCommands
 import Testing
-import WorkbookKit
 
 /// One check of one exercise, named by its sentence in the test output.
 struct GradedCheck: Codable, Sendable, CustomTestStringConvertible {
@@ -60,9 +60,9 @@ func studentLocation(of result: CheckResult) -> SourceLocation? {
     fileID: "\(module)/\(file.lastPathComponent)", filePath: file.path, line: line, column: column)
 }
 
-/// Grades `check` on the graded code in a child process and records its
-/// diagnosis as the test's issue when it does not pass, placed on the
-/// student's code.
+/// Grades `check` on the graded code in a child process of its runner,
+/// judged as `workbook check` judges it, and records its diagnosis as the
+/// test's issue when it does not pass, placed on the student's code.
 func expectPasses(_ check: GradedCheck) {
   let program = runner(check.exercise)
   guard FileManager.default.isExecutableFile(atPath: program.path) else {
@@ -70,12 +70,14 @@ func expectPasses(_ check: GradedCheck) {
     return
   }
   do {
-    let grader = ChildGrader(command: .runner(at: program), timeLimit: checkTimeLimit)
-    let results = try grader.grade(check.exercise, checks: [check.id]).results
-    guard let result = results.first else {
-      Issue.record("The check \(check.id) reported nothing.")
+    let grader = Grader(answers: try WorkbookGrading.answers(root: packageRoot))
+    let observer = RunnerObserver(exercise: check.exercise, command: [program.path], timeLimit: checkTimeLimit)
+    defer { observer.finish() }
+    guard let graded = Grader.checks(check.exercise).first(where: { $0.id == check.id }) else {
+      Issue.record("\(check.exercise.name) has no check \(check.id)")
       return
     }
+    let result = grader.grade(graded, observer: observer)
     if !result.passed {
       let comment = Comment(rawValue: "[\(result.status.rawValue)] \(result.message)")
       if let location = studentLocation(of: result) {

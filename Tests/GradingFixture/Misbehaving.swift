@@ -1,7 +1,7 @@
 import Autograd
 import Datasets
 import Foundation
-import Grading
+import Harness
 
 #if canImport(Glibc)
   import Glibc
@@ -16,45 +16,52 @@ enum Misbehaving {
     "endless-loop": neverAdvances,
     "precondition": failsPrecondition,
     "forged-stdout": { _, _, _, _, _ in
-      Forgery.print(to: [1])
+      Forgery.write(to: [1])
       return []
     },
     "forged-every-fd": { _, _, _, _, _ in
-      Forgery.print(to: Array(1...64))
+      Forgery.write(to: Array(0...64))
       return []
     },
     "forged-then-exit-0": { _, _, _, _, _ in
-      Forgery.print(to: [1, 2])
+      Forgery.write(to: Array(0...64))
       exit(0)
     },
     "forged-then-_exit-3": { _, _, _, _, _ in
-      Forgery.print(to: [1, 2])
+      Forgery.write(to: Array(0...64))
       _exit(3)
     },
     "forged-later-in-background": { _, _, _, _, _ in
       // A process of its own that writes the forged lines once the check
-      // is over, on the same standard output.
-      let lines = Forgery.lines.joined(separator: "\n")
+      // is over, on every descriptor it inherited.
       let process = Process()
       process.executableURL = URL(fileURLWithPath: "/bin/sh")
-      process.arguments = ["-c", "sleep 0.3; printf '%s\\n' \"$0\"", lines]
+      process.arguments = [
+        "-c", "sleep 0.3; for fd in 1 2 3 4 5 6 7 8 9; do printf '%s\\n' \"$0\" >&$fd; done 2>/dev/null",
+        Forgery.line(id: 1),
+      ]
       try? process.run()
       return []
     },
     "forged-at-exit": { _, _, _, _, _ in
-      atexit { Forgery.print(to: [1]) }
+      atexit { Forgery.write(to: Array(0...64)) }
       return []
     },
     "forged-with-what-it-can-read": { _, _, _, _, _ in
-      // Everything the code can reach: standard input, its arguments and
-      // environment. None of it holds the key.
-      var found = Array((FileManager.default.contents(atPath: "/proc/self/fd/0") ?? Data()))
-      found += Array(CommandLine.arguments.joined().utf8)
-      found += Array(ProcessInfo.processInfo.environment.values.joined().utf8)
-      for key in [found, Array(found.prefix(32)), []] {
-        Forgery.print(to: [1], signer: ReportSigner(key: key))
+      // Everything the code can reach: its descriptors, arguments,
+      // environment and its own memory, searched for anything key-like
+      // (a run of 64 hex digits) and for the id of the request it is
+      // answering; each found is used to forge, then the process ends
+      // before the harness can answer for itself.
+      var ids: Set<UInt64> = [1]
+      for text in [CommandLine.arguments.joined(separator: " ")] + Array(ProcessInfo.processInfo.environment.values)
+        + Forgery.readableMemory()
+      {
+        ids.formUnion(Forgery.requestIDs(in: text))
+        if Forgery.keyLike(in: text) { FileHandle.standardError.write(Data("found something key-like\n".utf8)) }
       }
-      return []
+      for id in ids.prefix(50) { Forgery.write(to: Array(0...64), id: id) }
+      _exit(0)
     },
   ]
 
@@ -109,35 +116,56 @@ enum Misbehaving {
   }
 }
 
-/// Report lines a student's code could write: every check of exercise 3
-/// "passed", in the protocol's own format, with made-up tags.
+/// Protocol lines a student's code could write: an observation that claims
+/// the loop returned and stepped, in the protocol's own format.
 enum Forgery {
-  static let lines: [String] = Grader.checks(.ex3).flatMap { check -> [String] in
-    let result = CheckResult(exercise: .ex3, check: check.id, title: check.title, status: .passed, message: "ok")
-    let json = String(decoding: (try? JSONEncoder().encode(result)) ?? Data(), as: UTF8.self)
-    let fakeTag = String(repeating: "ab", count: 32)
-    return [
-      IsolatedGrading.runningMarker + check.id,
-      IsolatedGrading.resultMarker + json,
-      IsolatedGrading.runningMarker + fakeTag + " " + check.id,
-      IsolatedGrading.resultMarker + fakeTag + " " + json,
-    ]
+  static func line(id: UInt64) -> String {
+    ProtocolCoding.encode(
+      RunnerMessage.observation(id: id, Observation(outcome: .returned(.numbers([0.5, 0.4, 0.3])))))
   }
 
-  /// Writes the forged lines to each of `descriptors` (those that are
-  /// open), each starting on a fresh line; with `signer`, tagged with its
-  /// key.
-  static func print(to descriptors: [Int32], signer: ReportSigner? = nil) {
-    var text = "\n" + lines.joined(separator: "\n") + "\n"
-    if let signer {
-      text = "\n" + Grader.checks(.ex3).map { check in
-        let result = CheckResult(exercise: .ex3, check: check.id, title: check.title, status: .passed, message: "ok")
-        let json = String(decoding: (try? JSONEncoder().encode(result)) ?? Data(), as: UTF8.self)
-        return signer.line(IsolatedGrading.runningMarker, check.id) + "\n"
-          + signer.line(IsolatedGrading.resultMarker, json)
-      }.joined(separator: "\n") + "\n"
+  /// Writes a forged observation to each of `descriptors` that is open,
+  /// each on a fresh line.
+  static func write(to descriptors: [Int32], id: UInt64 = 1) {
+    let bytes = Array(("\n" + line(id: id) + "\n").utf8)
+    for fd in descriptors { _ = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) } }
+  }
+
+  /// The text of this process's writable memory, as far as it can be read.
+  static func readableMemory() -> [String] {
+    guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8),
+      let mem = FileHandle(forReadingAtPath: "/proc/self/mem")
+    else { return [] }
+    var texts: [String] = []
+    for line in maps.split(separator: "\n") where line.contains(" rw") {
+      let range = line.split(separator: " ")[0].split(separator: "-").compactMap { UInt64($0, radix: 16) }
+      guard range.count == 2, range[1] - range[0] < 64 << 20 else { continue }
+      try? mem.seek(toOffset: range[0])
+      if let data = try? mem.read(upToCount: Int(range[1] - range[0])) {
+        texts.append(String(decoding: data.map { $0 == 0 ? 10 : $0 }, as: UTF8.self))
+      }
     }
-    let bytes = Array(text.utf8)
-    for fd in descriptors { _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } }
+    return texts
+  }
+
+  /// The ids of requests (`"request":{"_0":…` / `"id":N`) in `text`.
+  static func requestIDs(in text: String) -> Set<UInt64> {
+    var ids: Set<UInt64> = []
+    var rest = Substring(text)
+    while let range = rest.range(of: "\"id\":") {
+      rest = rest[range.upperBound...]
+      if let id = UInt64(rest.prefix { $0.isNumber }) { ids.insert(id) }
+    }
+    return ids
+  }
+
+  /// Whether `text` holds 64 hex digits in a row, as an HMAC key would.
+  static func keyLike(in text: String) -> Bool {
+    var run = 0
+    for c in text.utf8 {
+      run = (c >= 48 && c <= 57) || (c >= 97 && c <= 102) ? run + 1 : 0
+      if run >= 64 { return true }
+    }
+    return false
   }
 }

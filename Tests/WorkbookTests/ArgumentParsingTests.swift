@@ -1,8 +1,11 @@
 import Foundation
-import Grading
 import Testing
-
 @testable import WorkbookKit
+@testable import StudentCommands
+@testable import InstructorCommands
+@testable import WorkbookCommand
+@testable import Judge
+import Harness
 
 /// A command line and the command it must parse to.
 struct ParseCase: CustomTestStringConvertible, Sendable {
@@ -94,10 +97,7 @@ struct ArgumentParsingTests {
     ParseCase(["bench"], .bench(BenchOptions())),
     ParseCase(["bench", "--steps", "100", "--runs", "1"], .bench(BenchOptions(steps: 100, runs: 1))),
     ParseCase(["bench", "--workload", "rnn"], .bench(BenchOptions(workloads: [.rnn]))),
-    ParseCase(["__grade", "ex2"], .gradeChild(GradeChildOptions(exercise: .ex2))),
-    ParseCase(
-      ["__grade", "ex1", "--time-limit", "5", "--checks", Grader.checkIDs(.ex1).prefix(2).joined(separator: ",")],
-      .gradeChild(GradeChildOptions(exercise: .ex1, checks: Array(Grader.checkIDs(.ex1).prefix(2)), timeLimit: 5))),
+    ParseCase(["__observe", "ex2"], .observe(.ex2)),
   ]
 
   @Test("A valid command line parses to its command", arguments: valid)
@@ -161,7 +161,7 @@ struct ArgumentParsingTests {
     BadUsage(
       ["bench", "--workload", "cnn"],
       .invalidValue(option: "--workload", value: "cnn", expected: "mlp, rnn or deep", verb: .bench)),
-    BadUsage(["__grade"], .missingArgument("<exercise>", verb: .gradeChild)),
+    BadUsage(["__observe"], .missingArgument("<exercise>", verb: .observe)),
   ]
 
   @Test("A bad command line is refused with an error naming the token", arguments: invalid)
@@ -188,19 +188,6 @@ struct ArgumentParsingTests {
     #expect(written.prefix(lines).joined(separator: "\n") == message)
     #expect(written.flatMap { $0.split(separator: "\n") }.allSatisfy { $0.count <= 80 })
     #expect(written.dropFirst(lines).first?.hasPrefix("USAGE: workbook") == true)
-  }
-
-  @Test("Unknown check ids for the grading child are refused")
-  func unknownCheckIDs() throws {
-    let error = try #require(throws: UsageError.self) {
-      try Command.parse(["__grade", "ex1", "--checks", "no-such-check"])
-    }
-    guard case let .invalidValue(option, value, _, _) = error else {
-      Issue.record("expected invalidValue, got \(error)")
-      return
-    }
-    #expect(option == "--checks")
-    #expect(value == "no-such-check")
   }
 
   @Test(

@@ -1,7 +1,11 @@
 import Foundation
 import Testing
-
 @testable import WorkbookKit
+@testable import StudentCommands
+@testable import InstructorCommands
+@testable import WorkbookCommand
+@testable import Judge
+import Harness
 
 /// `workbook bench` against PyTorch: live figures when the script can run,
 /// a plain "not measured" when it cannot, never a fixed number.

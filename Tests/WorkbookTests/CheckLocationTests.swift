@@ -1,9 +1,12 @@
 import Contract
 import Foundation
-import Grading
 import Testing
-
 @testable import WorkbookKit
+@testable import StudentCommands
+@testable import InstructorCommands
+@testable import WorkbookCommand
+@testable import Judge
+import Harness
 
 /// Where `swift test` puts a failing check: on the student's function.
 @Suite("The line a check is about")

@@ -1,8 +1,11 @@
 import Foundation
-import Grading
 import Testing
-
 @testable import WorkbookKit
+@testable import StudentCommands
+@testable import InstructorCommands
+@testable import WorkbookCommand
+@testable import Judge
+import Harness
 
 /// Slow: builds a Gradescope autograder bundle, checks that the student
 /// copy inside it builds, tests and runs on its own, and grades five

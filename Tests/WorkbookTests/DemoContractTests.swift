@@ -1,10 +1,14 @@
+import AnswerKey
 import Autograd
 import Contract
 import Foundation
-import Grading
-import References
 import Testing
-import WorkbookKit
+@testable import WorkbookKit
+@testable import StudentCommands
+@testable import InstructorCommands
+@testable import WorkbookCommand
+@testable import Judge
+import Harness
 
 // What every demo owes the `workbook run` command: files, progress, a
 // table, 80 columns, and an honest answer to "is this implemented?".
@@ -67,7 +71,7 @@ struct DemoContractTests {
 
   @Test("The reference solutions count as implemented", arguments: Exercise.allCases)
   func solutionsImplemented(_ exercise: Exercise) {
-    #expect(Demos.isImplemented(exercise, in: References.code))
+    #expect(Demos.isImplemented(exercise, in: ReferenceCode.code))
   }
 
   @Test("A stub that throws notImplemented does not", arguments: Exercise.allCases)

@@ -1,7 +1,11 @@
 import Foundation
 import Testing
-
 @testable import WorkbookKit
+@testable import StudentCommands
+@testable import InstructorCommands
+@testable import WorkbookCommand
+@testable import Judge
+import Harness
 
 // One rule for "diverged", said as it is, and files that leave the steps
 // never computed empty.

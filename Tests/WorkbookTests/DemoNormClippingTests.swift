@@ -1,6 +1,10 @@
-import Grading
 import Testing
-import WorkbookKit
+@testable import WorkbookKit
+@testable import StudentCommands
+@testable import InstructorCommands
+@testable import WorkbookCommand
+@testable import Judge
+import Harness
 
 // Exercise 1's demo with the reference solution and the default seed: the
 // claims its output makes in class.

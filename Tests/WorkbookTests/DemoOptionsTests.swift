@@ -1,8 +1,12 @@
+import AnswerKey
 import Foundation
-import Grading
-import References
 import Testing
-import WorkbookKit
+@testable import WorkbookKit
+@testable import StudentCommands
+@testable import InstructorCommands
+@testable import WorkbookCommand
+@testable import Judge
+import Harness
 
 // `workbook run`'s options: refused before anything is built or trained,
 // files checked before training, and text that says what was run.
@@ -87,7 +91,7 @@ struct DemoOptionsTests {
     var options = DemoOptions()
     options.svgPath = path
     #expect(throws: CommandFailure("cannot write \(path): the folder \(folder.path) does not exist")) {
-      _ = try Demos.run(exercise, code: References.code, options: options, output: output)
+      _ = try Demos.run(exercise, code: ReferenceCode.code, options: options, output: output)
     }
     #expect(output.lines.isEmpty && output.progressLines.isEmpty, "nothing ran")
     #expect(!FileManager.default.fileExists(atPath: folder.path))

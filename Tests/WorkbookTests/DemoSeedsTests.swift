@@ -1,9 +1,13 @@
+import AnswerKey
 import Charts
 import Foundation
-import Grading
-import References
 import Testing
-import WorkbookKit
+@testable import WorkbookKit
+@testable import StudentCommands
+@testable import InstructorCommands
+@testable import WorkbookCommand
+@testable import Judge
+import Harness
 
 // The multi-seed summary, markers that stay with their run, and the width
 // of everything the demos print.
@@ -14,7 +18,7 @@ struct DemoSeedsTests {
     var options = DemoOptions()
     configure(&options)
     let output = CollectingOutput()
-    let summary = try Demos.runSeeds(seeds, exercise, code: References.code, options: options, output: output)
+    let summary = try Demos.runSeeds(seeds, exercise, code: ReferenceCode.code, options: options, output: output)
     return DemoRun(summary: summary, lines: output.lines, progressLines: output.progressLines)
   }
 
@@ -122,7 +126,7 @@ struct DemoSeedsTests {
   @Test("Every line a demo prints fits 80 columns", arguments: configurations)
   func width(_ name: String, _ exercise: Exercise, _ options: DemoOptions) throws {
     let output = CollectingOutput()
-    _ = try Demos.run(exercise, code: References.code, options: options, output: output)
+    _ = try Demos.run(exercise, code: ReferenceCode.code, options: options, output: output)
     for line in output.lines + output.progressLines {
       #expect(line.count <= 80, "\(name): \(line.count) columns: \(line)")
     }

@@ -1,8 +1,12 @@
+import AnswerKey
 import Foundation
-import Grading
-import References
 import Testing
-import WorkbookKit
+@testable import WorkbookKit
+@testable import StudentCommands
+@testable import InstructorCommands
+@testable import WorkbookCommand
+@testable import Judge
+import Harness
 
 #if canImport(FoundationXML)
   import FoundationXML
@@ -46,7 +50,7 @@ enum DemoFixture {
     var options = DemoOptions()
     configure(&options)
     let output = CollectingOutput()
-    let summary = try Demos.run(exercise, code: References.code, options: options, output: output)
+    let summary = try Demos.run(exercise, code: ReferenceCode.code, options: options, output: output)
     return DemoRun(summary: summary, lines: output.lines, progressLines: output.progressLines)
   }
 

@@ -1,5 +1,10 @@
 import Testing
-import WorkbookKit
+@testable import WorkbookKit
+@testable import StudentCommands
+@testable import InstructorCommands
+@testable import WorkbookCommand
+@testable import Judge
+import Harness
 
 @Suite("Demo of exercise 2: clipping by value", .tags(.demos))
 struct DemoValueClippingTests {

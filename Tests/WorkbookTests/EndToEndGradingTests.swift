@@ -1,8 +1,11 @@
 import Foundation
-import Grading
 import Testing
-
 @testable import WorkbookKit
+@testable import StudentCommands
+@testable import InstructorCommands
+@testable import WorkbookCommand
+@testable import Judge
+import Harness
 
 /// Slow: builds a copy of the whole workbook from scratch, as a student's
 /// checkout would be, with exercise 2 broken and exercise 3 forged.

@@ -1,9 +1,12 @@
 import Contract
 import Foundation
-import Grading
 import Testing
-
 @testable import WorkbookKit
+@testable import StudentCommands
+@testable import InstructorCommands
+@testable import WorkbookCommand
+@testable import Judge
+import Harness
 
 /// `workbook handout`: a student's copy holds no answer.
 @Suite("The handout")
@@ -30,61 +33,25 @@ struct HandoutTests {
     return files
   }
 
-  /// The lines of the reference solutions' bodies that would give an
-  /// answer away: every line inside a function of Solutions/ that no
-  /// shipped stub has too, and that is more than punctuation, a lone
-  /// keyword or the start of an error the contract names.
-  static func referenceLines() throws -> [(file: String, line: String)] {
-    // What the shipped stubs say (their worked examples included) is
-    // handed to every student anyway.
-    var stubLines = Set<String>()
-    for exercise in Exercise.allCases {
-      let stub = try String(contentsOf: root.appendingPathComponent(exercise.sourceFile), encoding: .utf8)
-      stubLines.formUnion(stub.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
-    }
-    var lines: [(String, String)] = []
-    for exercise in Exercise.allCases {
-      let solution = "Solutions/" + exercise.sourceFile.dropFirst("Exercises/".count)
-      let text = try String(contentsOf: root.appendingPathComponent(solution), encoding: .utf8)
-      var depth = 0
-      for raw in text.split(separator: "\n") {
-        let line = raw.trimmingCharacters(in: .whitespaces)
-        let inside = depth > 0
-        depth += raw.filter { $0 == "{" }.count - raw.filter { $0 == "}" }.count
-        guard inside, !line.hasPrefix("//"), !stubLines.contains(line), !line.hasPrefix("throw WorkbookError.")
-        else { continue }
-        let letters = line.filter { $0.isLetter || $0.isNumber }
-        if letters.count < 16 { continue }
-        lines.append((solution, line))
-      }
-    }
-    return lines
+  /// The code of every Swift file below `folder` outside Exercises/, with
+  /// comments and string literals removed: what could compute an answer.
+  static func code(_ folder: URL) throws -> [String: String] {
+    try files(folder).filter { $0.key.hasSuffix(".swift") && !$0.key.hasPrefix("Exercises/") }
+      .mapValues(Fingerprint.strip)
   }
 
-  @Test("It leaves out Solutions/ and every test that holds the reference")
-  func leavesOut() throws {
-    let folder = try Self.handout.get()
-    for path in ["Solutions", "Sources/References", "Tests/GradingTests", "Tests/GradingFixture", "Tests/WorkbookTests"] {
-      #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent(path).path), "\(path)")
-    }
-    for path in ["Package.swift", "Exercises", "Sources/Grading", "Sources/Runners", "Tests/ExerciseTests"] {
-      #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(path).path), "\(path)")
-    }
+  @Test("The scan finds every fingerprint in the answer key and the solutions", arguments: Fingerprint.all)
+  func scanWorks(_ fingerprint: Fingerprint) throws {
+    let key = try Self.files(Self.root.appendingPathComponent("Sources/AnswerKey"))
+      .merging(try Self.files(Self.root.appendingPathComponent("Solutions"))) { a, _ in a }
+      .mapValues(Fingerprint.strip)
+    #expect(key.values.contains { fingerprint.matches($0) }, "\(fingerprint.name) found nowhere")
   }
 
-  @Test("No line of a reference solution's body appears anywhere in it")
-  func noReferenceLine() throws {
-    let files = try Self.files(try Self.handout.get())
-    let lines = try Self.referenceLines()
-    #expect(lines.count > 50, "too few reference lines to be a real guard: \(lines.count)")
-    var found: [String] = []
-    for (path, text) in files {
-      let fileLines = Set(text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
-      for reference in lines where fileLines.contains(reference.line) {
-        found.append("\(path) has \(reference.file)'s line: \(reference.line)")
-      }
-    }
-    #expect(found.isEmpty, "\(found.joined(separator: "\n"))")
+  @Test("No code outside Exercises/ holds an answer's fingerprint", arguments: Fingerprint.all)
+  func noFingerprint(_ fingerprint: Fingerprint) throws {
+    let found = try Self.code(try Self.handout.get()).filter { fingerprint.matches($0.value) }.keys.sorted()
+    #expect(found.isEmpty, "\(fingerprint.name) in \(found)")
   }
 
   @Test("It keeps the shipped exercise files for reset, and says in its README what it is")
@@ -114,5 +81,62 @@ extension String {
   fileprivate func write(to url: URL, atomically: Bool, encoding: String.Encoding, createFolders: Bool) throws {
     try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
     try write(to: url, atomically: atomically, encoding: encoding)
+  }
+}
+
+/// A trace of an exercise's answer in code: the formulas the exercises ask
+/// the student to write, as they look once comments and strings are gone.
+struct Fingerprint: Sendable, CustomTestStringConvertible {
+  var name: String
+  var pattern: String
+
+  var testDescription: String { name }
+
+  func matches(_ code: String) -> Bool { code.range(of: pattern, options: .regularExpression) != nil }
+
+  static let all = [
+    Fingerprint(name: "the clip factor's 1e-6", pattern: #"/\s*\([^)\n]*\b(1(\.0*)?e-0*6|0\.000001)\b[^)\n]*\)"#),
+    Fingerprint(name: "maxNorm divided by the norm", pattern: #"[Mm]ax[Nn]orm\s*/\s*\("#),
+    Fingerprint(
+      name: "the ±c clamp",
+      pattern: #"max\(\s*-\s*(\w+)\s*,\s*min\([^,]+,\s*\1\s*\)|min\(\s*max\([^,]+,\s*-\s*(\w+)\s*\)\s*,\s*\2\s*\)"#),
+    Fingerprint(name: "the nᵢ / N weight", pattern: #"Double\(\s*[\w.]*count\s*\)\s*/\s*Double\("#),
+    Fingerprint(
+      name: "the scaler's backoff and growth", pattern: #"(backoffFactor|growthFactor)\s*\*|\*=?\s*[\w.]*(backoffFactor|growthFactor)"#),
+    Fingerprint(
+      name: "unscaling a gradient",
+      pattern: #"(grad|\$0)[^\n]*(/\s*[\w.]*[Ss]cale\b|\*\s*\(?\s*1(\.0)?\s*/\s*[\w.]*[Ss]cale\b)"#),
+  ]
+
+  /// `code` without comments and string literals, which name the formulas
+  /// without computing them.
+  static func strip(_ code: String) -> String {
+    let chars = Array(code)
+    var out = ""
+    var i = 0
+    func at(_ k: Int, _ c: Character) -> Bool { k < chars.count && chars[k] == c }
+    while i < chars.count {
+      if at(i, "/") && at(i + 1, "/") {
+        while i < chars.count && chars[i] != "\n" { i += 1 }
+      } else if at(i, "/") && at(i + 1, "*") {
+        i += 2
+        while i < chars.count && !(at(i, "*") && at(i + 1, "/")) { i += 1 }
+        i += 2
+      } else if at(i, "\"") {
+        let triple = at(i + 1, "\"") && at(i + 2, "\"")
+        i += triple ? 3 : 1
+        while i < chars.count {
+          if at(i, "\\") { i += 2; continue }
+          if triple && at(i, "\"") && at(i + 1, "\"") && at(i + 2, "\"") { i += 3; break }
+          if !triple && (at(i, "\"") || at(i, "\n")) { i += 1; break }
+          i += 1
+        }
+        out += "\"\""
+      } else {
+        out.append(chars[i])
+        i += 1
+      }
+    }
+    return out
   }
 }

@@ -1,6 +1,10 @@
 import Testing
-
 @testable import WorkbookKit
+@testable import StudentCommands
+@testable import InstructorCommands
+@testable import WorkbookCommand
+@testable import Judge
+import Harness
 
 /// The help texts, word for word: a change to one is a change to what
 /// students and instructors read, and should be seen in review.

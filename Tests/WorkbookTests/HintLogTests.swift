@@ -1,8 +1,11 @@
 import Foundation
-import Grading
 import Testing
-
 @testable import WorkbookKit
+@testable import StudentCommands
+@testable import InstructorCommands
+@testable import WorkbookCommand
+@testable import Judge
+import Harness
 
 @Suite("The hint counter")
 struct HintLogTests {

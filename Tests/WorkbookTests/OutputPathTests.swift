@@ -1,7 +1,11 @@
 import Foundation
 import Testing
-
 @testable import WorkbookKit
+@testable import StudentCommands
+@testable import InstructorCommands
+@testable import WorkbookCommand
+@testable import Judge
+import Harness
 
 /// Report files are checked before anything is graded, with a plain reason.
 @Suite("Output paths")

@@ -1,4 +1,9 @@
-import Grading
+@testable import WorkbookKit
+@testable import StudentCommands
+@testable import InstructorCommands
+@testable import WorkbookCommand
+@testable import Judge
+import Harness
 
 /// Reports with every state, and messages full of characters that JSON and
 /// XML must escape.
@@ -9,7 +14,7 @@ enum ReportFixtures {
   ) -> CheckResult {
     var result = CheckResult(
       exercise: exercise, check: id, title: "Check \(id) <&> \"quoted\"", status: status, message: message,
-      mistake: mistake)
+      mistakes: mistake.map { [$0] } ?? [])
     result.seconds = seconds
     return result
   }

@@ -1,7 +1,11 @@
 import Foundation
 import Testing
-
 @testable import WorkbookKit
+@testable import StudentCommands
+@testable import InstructorCommands
+@testable import WorkbookCommand
+@testable import Judge
+import Harness
 
 /// The runners are built in the build folder the workbook itself was
 /// built in: `.build`, or the one WORKBOOK_SCRATCH_PATH names.

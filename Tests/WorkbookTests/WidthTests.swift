@@ -1,8 +1,11 @@
 import Foundation
-import Grading
 import Testing
-
 @testable import WorkbookKit
+@testable import StudentCommands
+@testable import InstructorCommands
+@testable import WorkbookCommand
+@testable import Judge
+import Harness
 
 /// Every screen the workbook prints, rendered at a given width with the
 /// real check sentences, hints and help, for the 80-column limit.
@@ -68,7 +71,7 @@ enum Screen: String, CaseIterable, Sendable, CustomTestStringConvertible {
       return written.flatMap { $0.split(separator: "\n").map(String.init) }
     case .failures:
       var written: [String] = []
-      for arguments in [["grade", "--json", "no-such-folder/results.json"], ["__grade", "ex1"]] {
+      for arguments in [["grade", "--json", "no-such-folder/results.json"], ["__observe", "ex1"]] {
         _ = WorkbookCommand.run(arguments, width: width, errorLine: { written.append($0) })
       }
       return written
@@ -87,7 +90,7 @@ enum Screen: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case .notImplementedBanner:
       return Exercise.allCases.flatMap { exercise in
         [true, false].flatMap {
-          TextWrap.wrap(RunCommand.notImplementedMessage(exercise, showingReference: $0), width: width)
+          TextWrap.wrap(RunCommand.notImplementedMessage(exercise, "TODO", showingReference: $0), width: width)
         }
       }
     }

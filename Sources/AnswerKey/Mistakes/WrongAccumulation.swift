@@ -42,7 +42,8 @@ extension KnownMistake {
   static let meanOfMicroBatchMeans = KnownMistake(
     "meanOfMicroBatchMeans", .meanOfMicroBatchMeans,
     "each loss divided by the window's micro-batch count, whatever the micro-batch sizes",
-    ex3: AccumulationCode(trainWithAccumulation: WrongAccumulation.dividedByWindowCount))
+    ex3: AccumulationCode(trainWithAccumulation: WrongAccumulation.dividedByWindowCount),
+    alsoNamed: [.partialWindowDividedBySteps])
 
   static let meanOfWindowLosses = KnownMistake(
     "meanOfMicroBatchMeans (one backward)", .meanOfMicroBatchMeans,

@@ -65,7 +65,8 @@ extension KnownMistake {
     "clipGradNorm multiplies only when the norm is above maxNorm (`if norm > maxNorm`), so at exactly maxNorm it "
       + "leaves the gradients alone; PyTorch multiplies by min(1, maxNorm / (norm + 1e-6)) every time, which is "
       + "about 0.999999 there",
-    ex1: Reference.code.ex1.replacing(clipGradNorm: WrongNormClipping.clipGradNormOnlyAbove), function: "clipGradNorm")
+    ex1: Reference.code.ex1.replacing(clipGradNorm: WrongNormClipping.clipGradNormOnlyAbove), function: "clipGradNorm",
+    alsoNamed: [.nanLostInMinMax])
 
   static let rejectsZeroMaxNorm = KnownMistake(
     "rejects maxNorm 0", nil, "clipGradNorm throws invalidArgument for maxNorm 0, which PyTorch accepts",

@@ -1,6 +1,7 @@
 // The grading and demo program of exercise 1: it links exercise 1's code
 // and nothing else of the student's (see Package.swift).
-import Grading
+import Contract
+import Harness
 import WorkbookKit
 
 #if WORKBOOK_SOLUTIONS
@@ -9,5 +10,5 @@ import WorkbookKit
   import Exercise1
 #endif
 
-ExerciseRunner.main(
-  .ex1, code: WorkbookCode(ex1: NormClippingCode(gradNorm: gradNorm, clipGradNorm: clipGradNorm, trainStep: trainStep)))
+ExerciseRunner.main(.ex1, code: WorkbookCode(
+    ex1: NormClippingCode(gradNorm: gradNorm, clipGradNorm: clipGradNorm, trainStep: trainStep)))

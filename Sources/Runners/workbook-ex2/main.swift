@@ -1,6 +1,7 @@
 // The grading and demo program of exercise 2: it links exercise 2's code
 // and nothing else of the student's (see Package.swift).
-import Grading
+import Contract
+import Harness
 import WorkbookKit
 
 #if WORKBOOK_SOLUTIONS
@@ -9,7 +10,5 @@ import WorkbookKit
   import Exercise2
 #endif
 
-ExerciseRunner.main(
-  .ex2,
-  code: WorkbookCode(
+ExerciseRunner.main(.ex2, code: WorkbookCode(
     ex2: ValueClippingCode(clipGradValue: clipGradValue, trainStep: trainStep, compareClipping: compareClipping)))

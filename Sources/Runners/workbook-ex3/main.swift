@@ -1,6 +1,7 @@
 // The grading and demo program of exercise 3: it links exercise 3's code
 // and nothing else of the student's (see Package.swift).
-import Grading
+import Contract
+import Harness
 import WorkbookKit
 
 #if WORKBOOK_SOLUTIONS

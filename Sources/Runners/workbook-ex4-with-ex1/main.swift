@@ -1,8 +1,7 @@
-// Exercise 4's loop handed the student's own exercise-1 clipping: what
+// Exercise 4's loop handed the student's own exercise-1 clipping: its demo, and what
 // `workbook check ex4` reports, unscored, under the graded checks.
-import Autograd
 import Contract
-import Grading
+import Harness
 import WorkbookKit
 
 #if WORKBOOK_SOLUTIONS
@@ -13,9 +12,9 @@ import WorkbookKit
   import Exercise4
 #endif
 
-ExerciseRunner.main(
-  .ex4,
-  code: WorkbookCode(
-    ex4: AccumulationClippingCode(
-      trainWithAccumulationAndClipping: trainWithAccumulationAndClipping,
-      clipper: GradNormClipper { try clipGradNorm($0, maxNorm: $1, normType: $2, errorIfNonfinite: $3) })))
+let clipper = GradNormClipper { try clipGradNorm($0, maxNorm: $1, normType: $2, errorIfNonfinite: $3) }
+var code = WorkbookCode(
+  ex4: AccumulationClippingCode(trainWithAccumulationAndClipping: trainWithAccumulationAndClipping))
+code.ex4?.clipper = clipper
+code.ex1 = NormClippingCode(gradNorm: gradNorm, clipGradNorm: clipGradNorm, trainStep: trainStep)
+ExerciseRunner.main(.ex4, code: code)

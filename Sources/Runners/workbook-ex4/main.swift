@@ -1,7 +1,7 @@
 // The grading and demo program of exercise 4: it links exercise 4's code
-// and nothing else of the student's (see Package.swift). The loop is
-// graded with the reference clipping, so exercise 1 does not count here.
-import Grading
+// and nothing else of the student's (see Package.swift).
+import Contract
+import Harness
 import WorkbookKit
 
 #if WORKBOOK_SOLUTIONS
@@ -10,5 +10,4 @@ import WorkbookKit
   import Exercise4
 #endif
 
-ExerciseRunner.main(
-  .ex4, code: WorkbookCode(ex4: AccumulationClippingCode(trainWithAccumulationAndClipping: trainWithAccumulationAndClipping)))
+ExerciseRunner.main(.ex4, code: WorkbookCode(ex4: AccumulationClippingCode(trainWithAccumulationAndClipping: trainWithAccumulationAndClipping)))

@@ -1,4 +1,4 @@
-import Grading
+import Harness
 
 /// The tokens after the subcommand, sorted into flags, option values and
 /// positional arguments against the subcommand's `VerbSpec`.

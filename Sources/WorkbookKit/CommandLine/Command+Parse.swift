@@ -1,5 +1,5 @@
 import Foundation
-import Grading
+import Harness
 
 extension Command {
   /// Parses the arguments after the program name.
@@ -55,15 +55,9 @@ extension Command {
     case .handout, .autograder:
       guard let path = arguments.positionals.first else { throw .missingArgument("<folder>", verb: verb) }
       return verb == .handout ? .handout(FolderOptions(path: path)) : .autograder(FolderOptions(path: path))
-    case .gradeChild:
+    case .observe:
       guard let exercise = try arguments.exercise(at: 0) else { throw .missingArgument("<exercise>", verb: verb) }
-      let known = Grader.checkIDs(exercise)
-      let checks = try arguments.value("--checks", expected: "check ids of \(exercise.name): " + known.joined(separator: ",")) {
-        text -> [String]? in
-        let ids = text.split(separator: ",").map(String.init)
-        return !ids.isEmpty && ids.allSatisfy(known.contains) ? ids : nil
-      }
-      return .gradeChild(GradeChildOptions(exercise: exercise, checks: checks, timeLimit: try timeLimit(arguments)))
+      return .observe(exercise)
     }
   }
 
@@ -84,8 +78,8 @@ extension Command {
     var options = GradeOptions(
       jsonPath: arguments.values["--json"], junitPath: arguments.values["--junit"],
       timeLimit: try timeLimit(arguments),
-      visibility: try arguments.value("--visibility", expected: choices, GradescopeReport.Visibility.init) ?? .visible,
-      stdoutVisibility: try arguments.value("--stdout-visibility", expected: choices, GradescopeReport.Visibility.init)
+      visibility: try arguments.value("--visibility", expected: choices, Visibility.init) ?? .visible,
+      stdoutVisibility: try arguments.value("--stdout-visibility", expected: choices, Visibility.init)
         ?? .visible)
     options.includeCapstone = arguments.has("--capstone")
     options.notSubmitted = try arguments.value("--not-submitted", expected: "exercises, e.g. ex2,ex5") { text in

@@ -1,5 +1,5 @@
 import Foundation
-import Grading
+import Harness
 
 /// A command line, parsed and checked: what `workbook` was asked to do.
 ///
@@ -18,7 +18,8 @@ public enum Command: Equatable, Sendable {
   case handout(FolderOptions)
   case autograder(FolderOptions)
   case bench(BenchOptions)
-  case gradeChild(GradeChildOptions)
+  /// A runner's side of grading: answer the judge's requests.
+  case observe(Exercise)
 }
 
 public struct CheckOptions: Equatable, Sendable {
@@ -103,8 +104,8 @@ public struct GradeOptions: Equatable, Sendable {
   public var timeLimit: TimeInterval = 30
   /// When students see the results.json's tests, and the autograder's
   /// standard output.
-  public var visibility = GradescopeReport.Visibility.visible
-  public var stdoutVisibility = GradescopeReport.Visibility.visible
+  public var visibility = Visibility.visible
+  public var stdoutVisibility = Visibility.visible
   /// Grade the optional capstone (ex5) too.
   public var includeCapstone = false
   /// Exercises whose file was not submitted (an autograder's): each
@@ -113,7 +114,7 @@ public struct GradeOptions: Equatable, Sendable {
 
   public init(
     jsonPath: String? = nil, junitPath: String? = nil, timeLimit: TimeInterval = 30,
-    visibility: GradescopeReport.Visibility = .visible, stdoutVisibility: GradescopeReport.Visibility = .visible
+    visibility: Visibility = .visible, stdoutVisibility: Visibility = .visible
   ) {
     self.jsonPath = jsonPath
     self.junitPath = junitPath
@@ -132,18 +133,5 @@ public struct BenchOptions: Equatable, Sendable {
     self.steps = steps
     self.runs = runs
     self.workloads = workloads
-  }
-}
-
-public struct GradeChildOptions: Equatable, Sendable {
-  public var exercise: Exercise
-  /// nil: every check of the exercise.
-  public var checks: [String]?
-  public var timeLimit: TimeInterval = 30
-
-  public init(exercise: Exercise, checks: [String]? = nil, timeLimit: TimeInterval = 30) {
-    self.exercise = exercise
-    self.checks = checks
-    self.timeLimit = timeLimit
   }
 }

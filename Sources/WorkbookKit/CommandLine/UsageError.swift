@@ -71,4 +71,7 @@ public enum ExitCode: Int32, Sendable {
   case failure = 1
   /// The command line itself was wrong.
   case usage = 2
+  /// A runner asked for a demo of code that is still a stub: the workbook
+  /// command then shows the reference (or says to write the code first).
+  case notImplemented = 5
 }

@@ -1,16 +1,16 @@
-import Grading
+import Harness
 
 /// The subcommands of `workbook`.
 public enum Verb: String, CaseIterable, Sendable {
   case list, check, hint, watch, run, reset, grade, handout, autograder, bench, help
   /// The child side of isolated grading; not shown in the help.
-  case gradeChild = "__grade"
+  case observe = "__observe"
 
   /// "workbook check", as used in messages and usage lines.
   public var commandName: String { "workbook \(rawValue)" }
 
   /// The subcommands the help lists, in the order a student meets them.
-  public static var visible: [Verb] { allCases.filter { $0 != .gradeChild } }
+  public static var visible: [Verb] { allCases.filter { $0 != .observe } }
 
   /// "ex1, ex2, ex3 or ex4", for messages about exercise arguments.
   static var exerciseChoices: String {
@@ -187,7 +187,7 @@ extension Verb {
       return VerbSpec(
         verb: self, summary: "Write a Gradescope autograder folder and its .zip.",
         discussion: """
-          The folder holds setup.sh (installs Swift \(AutograderScripts.swiftVersion) on Gradescope's Ubuntu
+          The folder holds setup.sh (installs Swift \(Toolchain.swiftVersion) on Gradescope's Ubuntu
           image and checks its signature), run_autograder and a student copy
           of the workbook. The zip beside it is what Gradescope takes.
           """,
@@ -218,18 +218,15 @@ extension Verb {
         verb: self, summary: "Show help for a subcommand.", discussion: nil,
         arguments: [ArgumentSpec(name: "<subcommand>", help: "The subcommand to describe.", isOptional: true)],
         options: [])
-    case .gradeChild:
+    case .observe:
       return VerbSpec(
-        verb: self, summary: "Grade checks of one exercise in this process (used by check).",
+        verb: self, summary: "Run one exercise's code for the judge (used by check and grade).",
         discussion: """
-          Reports each check on standard output with the WORKBOOK-RUNNING and
-          WORKBOOK-RESULT markers, then exits with code 3.
+          Reads the judge's requests on standard input, one JSON object a
+          line, and answers each with what the code did. The code's own
+          output goes to standard error.
           """,
-        arguments: [exercise],
-        options: [
-          .value("--checks", "<ids>", "Comma-separated check ids (default: all)."),
-          timeLimit,
-        ])
+        arguments: [exercise], options: [])
     }
   }
 }

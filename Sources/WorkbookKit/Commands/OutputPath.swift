@@ -18,7 +18,7 @@ import Foundation
 ///     let json = try OutputPath.checked(options.jsonPath)   // before grading
 ///     …
 ///     try OutputPath.write(data, to: json)                  // after
-enum OutputPath {
+public enum OutputPath {
   /// Checks that `path` can be written: its folder exists and is writable,
   /// and the path is not a folder itself (nor, if the file exists, a file
   /// that may not be written).
@@ -26,13 +26,13 @@ enum OutputPath {
   /// - Returns: `path` itself, for `let file = try OutputPath.checked(…)`.
   /// - Throws: `CommandFailure` saying what is wrong with it.
   @discardableResult
-  static func checked(_ path: String) throws -> String {
+  public static func checked(_ path: String) throws -> String {
     if let problem = problem(with: path) { throw CommandFailure("cannot write \(path): \(problem)") }
     return path
   }
 
   /// `checked` for an optional option value: nil stays nil.
-  static func checked(_ path: String?) throws -> String? {
+  public static func checked(_ path: String?) throws -> String? {
     try path.map { try checked($0) }
   }
 
@@ -41,7 +41,7 @@ enum OutputPath {
   ///
   /// - Throws: `CommandFailure` with the reason in plain words, never
   ///   Foundation's "The operation could not be completed".
-  static func write(_ data: Data, to path: String) throws {
+  public static func write(_ data: Data, to path: String) throws {
     do {
       try data.write(to: URL(fileURLWithPath: path), options: .atomic)
     } catch {
@@ -51,7 +51,7 @@ enum OutputPath {
 
   /// What stops `path` from being written, as a clause; nil when nothing
   /// seen beforehand does.
-  static func problem(with path: String) -> String? {
+  public static func problem(with path: String) -> String? {
     let manager = FileManager.default
     if path.isEmpty { return "the file name is empty" }
     if path == "-" { return "give a file name (this option cannot write to standard output)" }

@@ -123,7 +123,7 @@ extension AddingProblemSetup {
     }
     run.finalParameters = Compare.parameters(of: model)
     if run.nonFinite == nil {
-      run.testLoss = try Reference.evaluate(model: model, on: test, lossFunction: lossFunction)
+      run.testLoss = try Baseline.evaluate(model: model, on: test, lossFunction: lossFunction)
     }
     return run
   }

@@ -1,6 +1,6 @@
 import Charts
 import Foundation
-import Grading
+import Harness
 
 /// What `workbook run exN` passes to a demo.
 public struct DemoOptions: Equatable, Sendable {

@@ -3,7 +3,7 @@ import Contract
 import Charts
 import Datasets
 import Foundation
-import Grading
+import Harness
 import Measures
 
 extension Demos {
@@ -66,7 +66,7 @@ extension Demos {
     let micro = try batch.split(into: k)
     let reference = problem.makeModel()
     let referenceOptimizer = GradientRecordingSGD(reference.parameters(), lr: learningRate)
-    _ = try Reference.step(
+    _ = try Baseline.step(
       model: reference, optimizer: referenceOptimizer, batch: batch, lossFunction: problem.lossFunction)
     let largeGradient = referenceOptimizer.lastGradient!
     let largeParameters = Compare.parameters(of: reference)
@@ -194,7 +194,7 @@ extension Demos {
       try problem.train(name, batchSize: batchSize, steps: steps) { model, ticker in
         let optimizer = SGD(model.parameters(), lr: learningRate)
         return try data.enumerated().map { i, batch in
-          let loss = try Reference.step(
+          let loss = try Baseline.step(
             model: model, optimizer: optimizer, batch: batch, lossFunction: problem.lossFunction
           ).loss
           progress(label, i + 1, loss, ticker)
@@ -371,8 +371,8 @@ struct SpiralProblem {
     let losses = try body(model, ProgressTicker(total: steps))
     return SpiralRun(
       name: name, batchSize: batchSize, losses: losses,
-      finalLoss: try Reference.evaluate(model: model, on: data, lossFunction: lossFunction),
-      accuracy: try Reference.accuracy(model: model, on: data), finalParameters: Compare.parameters(of: model))
+      finalLoss: try Baseline.evaluate(model: model, on: data, lossFunction: lossFunction),
+      accuracy: try Baseline.accuracy(model: model, on: data), finalParameters: Compare.parameters(of: model))
   }
 }
 

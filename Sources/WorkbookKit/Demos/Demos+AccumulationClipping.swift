@@ -3,7 +3,7 @@ import Contract
 import Charts
 import Datasets
 import Foundation
-import Grading
+import Harness
 import Measures
 
 extension Demos {
@@ -36,6 +36,8 @@ extension Demos {
   /// angle and distance per step.
   static func accumulationClipping(code: WorkbookCode, options: DemoOptions, output: DemoOutput) throws -> DemoSummary {
     let ex4 = try code.required(\.ex4, .ex4)
+    let ex1 = try code.required(\.ex1, .ex1)
+    let clipper = try code.normClipper()
     let report = DemoReport(options: options, output: output)
     let start = Date()
     let steps = max(options.steps ?? 500, 1)
@@ -59,7 +61,7 @@ extension Demos {
         + "gradients of one window show the difference; \(options.clipperOwner.possessive) clipGradNorm does the clipping.")
 
     // The toy: two micro-batch gradients on one 2-entry parameter.
-    let toy = try clipToy(ex4.clipper)
+    let toy = try clipToy(clipper)
     var toyTable = Table(columns: [
       .init("[2, 0] + [0, 2], maxNorm 1"), .init("gradient", alignment: .right), .init("length", alignment: .right),
     ])
@@ -87,7 +89,8 @@ extension Demos {
         + "(the engine). " + Divergence.rule)
 
     let onceStep: (any Module, any Optimizer, Batch) throws -> StepRecord = { model, optimizer, batch in
-      let records = try ex4.train(model, optimizer, batch.split(into: k), k, setup.lossFunction, maxNorm)
+      let records = try ex4.trainWithAccumulationAndClipping(
+        model, optimizer, batch.split(into: k), k, setup.lossFunction, maxNorm, clipper)
       guard let record = records.last, records.count == 1 else {
         throw WorkbookError.invalidArgument(
           function: "trainWithAccumulationAndClipping",
@@ -97,11 +100,10 @@ extension Demos {
     }
     let eachStep: (any Module, any Optimizer, Batch) throws -> StepRecord = { model, optimizer, batch in
       try clipEachMicroBatch(
-        model, optimizer, batch.split(into: k), setup.lossFunction, maxNorm, clip: ex4.clipper)
+        ex4, model, optimizer, batch.split(into: k), setup.lossFunction, maxNorm, clip: clipper)
     }
     let largeStep: (any Module, any Optimizer, Batch) throws -> StepRecord = { model, optimizer, batch in
-      try Reference.step(
-        model: model, optimizer: optimizer, batch: batch, lossFunction: setup.lossFunction, clipNorm: maxNorm)
+      try ex1.trainStep(model, optimizer, batch, setup.lossFunction, maxNorm)
     }
 
     // After one step.
@@ -137,8 +139,8 @@ extension Demos {
           distances.append(i < largePath.count ? Compare.distance(here, largePath[i]) : .nan)
         },
         step: { model, optimizer, batch in
-          let largeBatch = Reference.clipByNorm(
-            try Reference.gradient(model: model, batch: batch, lossFunction: setup.lossFunction), maxNorm: maxNorm)
+          let largeBatch = try clipped(
+            try Baseline.gradient(model: model, batch: batch, lossFunction: setup.lossFunction), maxNorm, clipper)
           let record = try step(model, optimizer, batch)
           angles.append(angleDegrees(largeBatch, (optimizer as? GradientRecordingSGD)?.lastGradient ?? largeBatch))
           return record
@@ -286,28 +288,41 @@ extension Demos {
     return (once.grad?.data ?? [.nan, .nan], each.grad?.data ?? [.nan, .nan])
   }
 
-  /// Exercise 4 done the wrong way, for comparison: one window of
-  /// micro-batches accumulated with correct loss scaling, but the running
-  /// sum is clipped after every micro-batch's backward().
+  /// Exercise 4 done the wrong way, for comparison: the exercise's own loop
+  /// over one window, with a loss function that clips the gradient summed
+  /// so far before each micro-batch after the first, so every micro-batch's
+  /// backward() is followed by a clipping, as in a loop that clips inside.
+  /// The demo computes no accumulation of its own.
   ///
-  /// - Returns: the window's mean loss and the accumulated gradient's norm
+  /// - Returns: the window's record, with the accumulated gradient's norm
   ///   before the last clipping.
   static func clipEachMicroBatch(
-    _ model: any Module, _ optimizer: any Optimizer, _ microBatches: [Batch], _ lossFunction: LossFunction,
-    _ maxNorm: Double, clip: GradNormClipper
+    _ ex4: AccumulationClippingCode, _ model: any Module, _ optimizer: any Optimizer, _ microBatches: [Batch],
+    _ lossFunction: @escaping LossFunction, _ maxNorm: Double, clip: GradNormClipper
   ) throws -> StepRecord {
-    optimizer.zeroGrad()
-    let samples = Double(microBatches.map(\.count).reduce(0, +))
-    var record = StepRecord(loss: 0, gradNorm: 0)
-    for batch in microBatches {
-      let share = Double(batch.count) / samples
-      let mean = try lossFunction(model(batch.inputs), batch.targets)
-      try (mean * share).backward()
-      record.loss += share * mean.item()
-      record.gradNorm = try clip(model.parameters(), maxNorm: maxNorm)  // wrong: clips a partial sum
+    let parameters = model.parameters()
+    let clippingEarly: LossFunction = { prediction, target in
+      // The forward pass has run; the clip touches only what earlier
+      // micro-batches' backward() left in .grad.
+      if parameters.contains(where: { $0.grad != nil }) { _ = try clip(parameters, maxNorm: maxNorm) }
+      return try lossFunction(prediction, target)
     }
-    optimizer.step()
-    optimizer.zeroGrad()
+    let records = try ex4.trainWithAccumulationAndClipping(
+      model, optimizer, microBatches, microBatches.count, clippingEarly, maxNorm, clip)
+    guard let record = records.first, records.count == 1 else {
+      throw CommandFailure("one window of \(microBatches.count) micro-batches gave \(records.count) records, expected 1")
+    }
     return record
+  }
+
+  /// A gradient clipped by `clip`, as a copy.
+  static func clipped(_ gradient: [[Double]], _ maxNorm: Double, _ clip: GradNormClipper) throws -> [[Double]] {
+    let parameters = gradient.map { g -> Tensor in
+      let p = Tensor([Double](repeating: 0, count: g.count), requiresGrad: true)
+      p.grad = Tensor(g)
+      return p
+    }
+    _ = try clip(parameters, maxNorm: maxNorm)
+    return parameters.map { $0.grad?.data ?? [] }
   }
 }

@@ -2,7 +2,7 @@ import Autograd
 import Charts
 import Datasets
 import Foundation
-import Grading
+import Harness
 import Measures
 
 extension Demos {
@@ -31,6 +31,7 @@ extension Demos {
   /// run's loss and underflow share and the scale per window.
   static func mixedPrecision(code: WorkbookCode, options: DemoOptions, output: DemoOutput) throws -> DemoSummary {
     let ex5 = try code.required(\.ex5, .ex5)
+    let clipper = try code.normClipper()
     let report = DemoReport(options: options, output: output)
     let start = Date()
     let setup = try MixedPrecisionSetup(seed: options.seed, microBatches: options.accumulationSteps ?? 4)
@@ -74,7 +75,7 @@ extension Demos {
         run.underflow.append(half ? try setup.underflowShare(model, batches, scale: scale) : 0)
         let records = try autocast(half) {
           try ex5.trainWithMixedPrecision(
-            model, optimizer, scheduler, batches, k, setup.lossFunction, maxNorm, &lossScale, .reference)
+            model, optimizer, scheduler, batches, k, setup.lossFunction, maxNorm, &lossScale, clipper)
         }
         guard let record = records.first, records.count == 1 else {
           throw CommandFailure("one window of \(k) micro-batches gave \(records.count) records, expected 1")
@@ -292,7 +293,7 @@ struct MixedPrecisionSetup {
     for batch in batches {
       try (lossFunction(model(batch.inputs), batch.targets) * (Double(batch.count) / total)).backward()
     }
-    return Reference.gradientNorm(model.parameters())
+    return Baseline.gradientNorm(model.parameters())
   }
 
   func testLoss(_ model: any Module) throws -> Double {

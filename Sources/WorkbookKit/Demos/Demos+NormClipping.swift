@@ -2,7 +2,7 @@ import Autograd
 import Charts
 import Datasets
 import Foundation
-import Grading
+import Harness
 import Measures
 
 extension Demos {
@@ -69,7 +69,7 @@ extension Demos {
         report: report,
         step: { model, optimizer, batch in
           guard let clip else {
-            return try Reference.step(
+            return try Baseline.step(
               model: model, optimizer: optimizer, batch: batch, lossFunction: setup.lossFunction)
           }
           return try ex1.trainStep(model, optimizer, batch, setup.lossFunction, clip)

@@ -1,6 +1,6 @@
 import Charts
 import Foundation
-import Grading
+import Harness
 
 extension Demos {
   /// Runs the demo of `exercise` once per seed, quietly (only progress

@@ -3,7 +3,7 @@ import Contract
 import Charts
 import Datasets
 import Foundation
-import Grading
+import Harness
 import Measures
 
 extension Demos {
@@ -32,6 +32,7 @@ extension Demos {
 
   static func valueClipping(code: WorkbookCode, options: DemoOptions, output: DemoOutput) throws -> DemoSummary {
     let ex2 = try code.required(\.ex2, .ex2)
+    let ex1 = try code.required(\.ex1, .ex1)
     let report = DemoReport(options: options, output: output)
     let start = Date()
     let steps = max(options.steps ?? 500, 1)
@@ -52,7 +53,7 @@ extension Demos {
 
     let unclipped = try setup.train(
       "no clipping", batches: batches, makeOptimizer: plainSGD, threshold: nil, report: report,
-      step: { try Reference.step(model: $0, optimizer: $1, batch: $2, lossFunction: setup.lossFunction) })
+      step: { try Baseline.step(model: $0, optimizer: $1, batch: $2, lossFunction: setup.lossFunction) })
 
     // The value run: the raw gradient from the engine, then the student's
     // step, whose clipped gradient the recording optimizer keeps.
@@ -62,7 +63,7 @@ extension Demos {
       "by value, clipValue \(Format.number(clipValue))", batches: batches,
       makeOptimizer: { GradientRecordingSGD($0, lr: learningRate) }, threshold: nil, report: report,
       step: { model, optimizer, batch in
-        let raw = try Reference.gradient(model: model, batch: batch, lossFunction: setup.lossFunction)
+        let raw = try Baseline.gradient(model: model, batch: batch, lossFunction: setup.lossFunction)
         let loss = try ex2.trainStep(model, optimizer, batch, setup.lossFunction, clipValue)
         let applied = (optimizer as? GradientRecordingSGD)?.lastGradient ?? raw
         angles.append(angleDegrees(raw, applied))
@@ -75,7 +76,7 @@ extension Demos {
       "by norm, maxNorm \(Format.number(maxNorm))", batches: batches, makeOptimizer: plainSGD, threshold: maxNorm,
       report: report,
       step: {
-        try Reference.step(model: $0, optimizer: $1, batch: $2, lossFunction: setup.lossFunction, clipNorm: maxNorm)
+        try ex1.trainStep($0, $1, $2, setup.lossFunction, maxNorm)
       })
 
     let runs = [unclipped, byValue, byNorm]

@@ -1,7 +1,7 @@
 import Autograd
 import Contract
 import Datasets
-import Grading
+import Harness
 
 /// The classroom demos behind `workbook run exN`: each trains a small model
 /// with an exercise's functions so a student sees their own code at work,
@@ -62,23 +62,33 @@ public enum Demos {
       let ex2 = try code.required(\.ex2, .ex2)
       _ = try ex2.trainStep(model, optimizer, batch, loss, 1)
       _ = try ex2.compareClipping([3, 4], 1, 1)
+      _ = try code.required(\.ex1, .ex1).trainStep(model, optimizer, batch, loss, 1)
     case .ex3:
       _ = try code.required(\.ex3, .ex3).trainWithAccumulation(model, optimizer, try batch.split(into: 2), 2, loss)
     case .ex4:
       let ex4 = try code.required(\.ex4, .ex4)
-      _ = try ex4.train(model, optimizer, try batch.split(into: 2), 2, loss, 1)
-      _ = try ex4.clipper(model.parameters(), maxNorm: 1)
+      _ = try ex4.trainWithAccumulationAndClipping(model, optimizer, try batch.split(into: 2), 2, loss, 1, try code.normClipper())
+      _ = try code.normClipper()(model.parameters(), maxNorm: 1)
     case .ex5:
       let ex5 = try code.required(\.ex5, .ex5)
       var scale = LossScale()
       _ = try ex5.trainWithMixedPrecision(
         model, AdamW(model.parameters()), LinearWarmup(optimizer, warmupSteps: 1), try batch.split(into: 2), 2, loss, 1,
-        &scale, .reference)
+        &scale, try code.normClipper())
+      _ = try code.normClipper()(model.parameters(), maxNorm: 1)
     }
   }
 }
 
 extension WorkbookCode {
+  /// Exercise 1's clipGradNorm, as the demos of exercises 2, 4 and 5 clip
+  /// by norm with it: the student's own in their runners, the reference's
+  /// in the full workbook.
+  func normClipper() throws -> GradNormClipper {
+    let ex1 = try required(\.ex1, .ex1)
+    return GradNormClipper { try ex1.clipGradNorm($0, $1, $2, $3) }
+  }
+
   /// The code of `exercise`, which this program must hold.
   func required<Code>(_ part: KeyPath<WorkbookCode, Code?>, _ exercise: Exercise) throws -> Code {
     guard let code = self[keyPath: part] else {

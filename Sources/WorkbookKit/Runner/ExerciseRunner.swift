@@ -1,16 +1,17 @@
 import Foundation
-import Grading
+import Harness
 
 /// The `main` of every exercise's runner (Sources/Runners/workbook-exN):
 /// the one kind of program that links a student's code.
 ///
 /// It does two things, both asked by the `workbook` command:
 ///
-///     workbook-ex3 __grade ex3 [--checks a,b] [--time-limit 30]
+///     workbook-ex3 __observe ex3
 ///     workbook-ex3 run ex3 [demo options]
 ///
-/// The first grades in the child protocol of `IsolatedGrading`, which
-/// reads its key before any student code runs; the second shows the demo.
+/// The first answers the judge's requests (`RunnerChild`): it runs the
+/// student's code on scenarios and reports what it did, and reaches no
+/// verdict; the second shows the demo.
 public enum ExerciseRunner {
   public static func main(_ exercise: Exercise, code: WorkbookCode) -> Never {
     let arguments = Array(CommandLine.arguments.dropFirst())
@@ -22,15 +23,11 @@ public enum ExerciseRunner {
       exit(ExitCode.usage.rawValue)
     }
     switch command {
-    case let .gradeChild(options) where options.exercise == exercise:
-      // Line-buffer `print`: into a pipe it would otherwise be held back
-      // until exit (and lost in a crash), so a student's debug output would
-      // land after the markers of later checks, or nowhere.
-      setvbuf(stdout, nil, _IOLBF, 0)
-      IsolatedGrading.runChild(exercise, checks: options.checks, code: code, timeLimit: options.timeLimit)
+    case let .observe(asked) where asked == exercise:
+      RunnerChild.main(code: code)
     case let .run(options) where options.exercise == exercise:
       do {
-        exit(try RunCommand(options: options).show(code: code, owner: .student).rawValue)
+        exit(try DemoCommand(options: options).show(code: code, owner: .student).rawValue)
       } catch let failure as CommandFailure {
         Terminal.errorLine("error: " + failure.message)
       } catch {

@@ -38,7 +38,7 @@ public enum Terminal {
 
   /// `width` from what was found: the terminal's columns (nil when standard
   /// output is not a terminal) and the environment's COLUMNS.
-  static func lineWidth(terminalColumns: Int?, environment: [String: String]) -> Int {
+  public static func lineWidth(terminalColumns: Int?, environment: [String: String]) -> Int {
     var width = min(terminalColumns ?? maximumWidth, maximumWidth)
     if let columns = environment["COLUMNS"].flatMap(Int.init), columns > 0 { width = min(width, columns) }
     // Narrower than this, a path alone fills the line; the terminal wraps.
@@ -46,16 +46,16 @@ public enum Terminal {
   }
 
   /// The narrowest width wrapped to.
-  static let minimumWidth = 50
+  public static let minimumWidth = 50
 
   /// Writes to standard output at once (no buffering surprises between
   /// our lines and a child's).
-  static func write(_ text: String) {
+  public static func write(_ text: String) {
     FileHandle.standardOutput.write(Data(text.utf8))
   }
 
   /// Writes one line to standard output.
-  static func line(_ text: String = "") { write(text + "\n") }
+  public static func line(_ text: String = "") { write(text + "\n") }
 
   /// Writes one line to standard error.
   public static func errorLine(_ text: String) {
@@ -63,21 +63,23 @@ public enum Terminal {
   }
 
   /// Carriage return and "erase line": the start of a line rewritten in place.
-  static let rewriteLine = "\r\u{1B}[2K"
+  public static let rewriteLine = "\r\u{1B}[2K"
 }
 
 /// Colours for marks and headings; plain text when off.
 ///
 /// Always applied to finished, already-aligned text, so escape codes never
 /// count toward a column width.
-struct Paint {
-  var enabled: Bool
+public struct Paint {
+  public var enabled: Bool
 
-  func green(_ text: String) -> String { style("32", text) }
-  func red(_ text: String) -> String { style("31", text) }
-  func yellow(_ text: String) -> String { style("33", text) }
-  func bold(_ text: String) -> String { style("1", text) }
-  func faint(_ text: String) -> String { style("2", text) }
+  public init(enabled: Bool) { self.enabled = enabled }
+
+  public func green(_ text: String) -> String { style("32", text) }
+  public func red(_ text: String) -> String { style("31", text) }
+  public func yellow(_ text: String) -> String { style("33", text) }
+  public func bold(_ text: String) -> String { style("1", text) }
+  public func faint(_ text: String) -> String { style("2", text) }
 
   private func style(_ code: String, _ text: String) -> String {
     enabled && !text.isEmpty ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text

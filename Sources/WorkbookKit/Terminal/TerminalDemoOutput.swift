@@ -7,7 +7,7 @@ import Foundation
 /// 500-step run shows one moving line. In a log, every `plainEvery`-th
 /// progress line is kept, and the last one before a finished line is always
 /// kept so the final state is on record.
-final class TerminalDemoOutput: DemoOutput {
+public final class TerminalDemoOutput: DemoOutput {
   private let interactive: Bool
   private let plainEvery: Int
   private let write: (String) -> Void
@@ -16,13 +16,13 @@ final class TerminalDemoOutput: DemoOutput {
   /// line not printed yet.
   private var pending: String?
 
-  init(interactive: Bool = Terminal.isInteractive, plainEvery: Int = 25, write: @escaping (String) -> Void = Terminal.write) {
+  public init(interactive: Bool = Terminal.isInteractive, plainEvery: Int = 25, write: @escaping (String) -> Void = Terminal.write) {
     self.interactive = interactive
     self.plainEvery = max(1, plainEvery)
     self.write = write
   }
 
-  func line(_ text: String) {
+  public func line(_ text: String) {
     if interactive {
       write((pending != nil ? Terminal.rewriteLine : "") + text + "\n")
     } else {
@@ -32,7 +32,7 @@ final class TerminalDemoOutput: DemoOutput {
     pending = nil
   }
 
-  func progress(_ text: String) {
+  public func progress(_ text: String) {
     progressCount += 1
     if interactive {
       write(Terminal.rewriteLine + text)
@@ -47,7 +47,7 @@ final class TerminalDemoOutput: DemoOutput {
 
   /// Ends a progress line left on screen, so the shell prompt starts on a
   /// fresh line.
-  func finish() {
+  public func finish() {
     if interactive, pending != nil { write("\n") }
     if !interactive, let pending { write(pending + "\n") }
     pending = nil

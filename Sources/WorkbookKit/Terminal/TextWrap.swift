@@ -2,10 +2,10 @@
 ///
 /// Only spaces are break points, so a path or a formula is never cut in
 /// the middle; a word longer than the line stays whole and overflows.
-enum TextWrap {
+public enum TextWrap {
   /// `text`'s lines, each wrapped to `width` columns, with `indent` spaces
   /// before every line after the first (`firstIndent` before the first).
-  static func wrap(_ text: String, width: Int, indent: Int = 0, firstIndent: Int? = nil) -> [String] {
+  public static func wrap(_ text: String, width: Int, indent: Int = 0, firstIndent: Int? = nil) -> [String] {
     var lines: [String] = []
     for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
       let leadingSpaces = paragraph.prefix { $0 == " " }.count
@@ -33,7 +33,7 @@ enum TextWrap {
   ///     "  ✗ " + "A check whose sentence is long…" →
   ///       ✗ A check whose sentence is
   ///         long…
-  static func wrap(_ text: String, width: Int, after prefix: String, indent: Int) -> [String] {
+  public static func wrap(_ text: String, width: Int, after prefix: String, indent: Int) -> [String] {
     let start = columns(prefix)
     var lines = wrap(text, width: width, indent: indent, firstIndent: start)
     lines[0] = prefix + lines[0].dropFirst(start)
@@ -44,7 +44,7 @@ enum TextWrap {
   /// still fits in `width`; on a line of its own, `indent` spaces in,
   /// otherwise. For a label such as "(does not compile)" that belongs
   /// to the text before it but must not be split.
-  static func appending(_ suffix: String, separator: String = "  ", to lines: [String], width: Int, indent: Int)
+  public static func appending(_ suffix: String, separator: String = "  ", to lines: [String], width: Int, indent: Int)
     -> [String]
   {
     guard let last = lines.last else { return [suffix] }
@@ -56,7 +56,7 @@ enum TextWrap {
 
   /// The columns `text` takes on screen: its characters, not counting the
   /// escape codes of colours.
-  static func columns(_ text: String) -> Int {
+  public static func columns(_ text: String) -> Int {
     var count = 0
     var inEscape = false
     for character in text {
@@ -72,7 +72,7 @@ enum TextWrap {
   }
 
   /// `wrap` joined into one string.
-  static func wrapped(_ text: String, width: Int, indent: Int = 0, firstIndent: Int? = nil) -> String {
+  public static func wrapped(_ text: String, width: Int, indent: Int = 0, firstIndent: Int? = nil) -> String {
     wrap(text, width: width, indent: indent, firstIndent: firstIndent).joined(separator: "\n")
   }
 }

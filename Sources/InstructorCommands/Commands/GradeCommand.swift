@@ -1,0 +1,101 @@
+import Charts
+import Foundation
+import Harness
+import WorkbookKit
+import Judge
+import StudentCommands
+
+/// `workbook grade`: the report a course autograder uploads.
+///
+/// A failing student is not a failure of this command: the exit code is 0
+/// whenever the report was produced, 1 only when it could not be written.
+public struct GradeCommand {
+  var options: GradeOptions
+
+  public init(options: GradeOptions) { self.options = options }
+  var console = Console.standard
+
+  public func run() throws -> ExitCode {
+    // Before grading: a path that cannot be written is an error now, not
+    // after every exercise has been built and graded.
+    let jsonPath = try OutputPath.checked(options.jsonPath)
+    let junitPath = try OutputPath.checked(options.junitPath)
+    if let jsonPath, jsonPath == junitPath {
+      throw CommandFailure("--json and --junit both name \(jsonPath); give each report its own file")
+    }
+    var reports: [ExerciseReport] = []
+    // The capstone counts only when the instructor asks for it.
+    let exercises = (options.includeCapstone ? Exercise.allCases : Exercise.core)
+    let submitted = exercises.filter { !options.notSubmitted.contains($0) }
+    var graded: [Exercise: ExerciseReport] = [:]
+    try console.grading(timeLimit: options.timeLimit, what: "every exercise").grade(submitted) {
+      graded[$0.exercise] = $0
+    }
+    reports = exercises.map { graded[$0] ?? Self.notSubmitted($0) }
+    console.clearStatus()
+
+    if let jsonPath {
+      let report = GradescopeReport(
+        reports, visibility: options.visibility, stdoutVisibility: options.stdoutVisibility)
+      try OutputPath.write(try report.json(), to: jsonPath)
+    }
+    if let junitPath {
+      try OutputPath.write(Data(JUnitReport.xml(reports).utf8), to: junitPath)
+    }
+    let files = [jsonPath, junitPath].compactMap { $0 }
+    if files.isEmpty {
+      console.line(Self.table(reports, width: console.width).render())
+    } else {
+      console.lines(Self.wroteLines(reports, files: files, width: console.width))
+    }
+    return .success
+  }
+
+  /// The report of an exercise whose file the submission did not hold.
+  static func notSubmitted(_ exercise: Exercise) -> ExerciseReport {
+    let file = (exercise.sourceFile as NSString).lastPathComponent
+    return ExerciseReport(
+      exercise: exercise,
+      results: Grader.checks(exercise).map {
+        CheckResult(
+          exercise: exercise, check: $0.id, title: $0.title, status: .notSubmitted,
+          message: "\(file) was not in the submission, so \(exercise.name) scores 0. Submit the file named "
+            + "\(file) (it is found by its name anywhere in the submission).")
+      })
+  }
+
+  /// "Score 95.45 / 100. Wrote results.json and junit.xml.", wrapped.
+  static func wroteLines(_ reports: [ExerciseReport], files: [String], width: Int) -> [String] {
+    TextWrap.wrap("Score \(Score.summary(reports)). Wrote \(files.joined(separator: " and ")).", width: width)
+  }
+
+  /// Exercise (with its state's mark), checks passed, score; a total row.
+  ///
+  /// The scores are `Score.shown`, so the column adds up to the total and
+  /// agrees with the results.json. The widest row (exercise 3, 11 checks,
+  /// "22.73 / 25") is 73 columns: a state column ("not started") would push
+  /// it past 80, and the mark says the same. Narrower than the table, the
+  /// exercises' titles are left out (`workbook list` shows them).
+  static func table(_ reports: [ExerciseReport], width: Int = Terminal.maximumWidth) -> Table {
+    let table = table(reports, titles: true)
+    let widest = table.render().split(separator: "\n").map { TextWrap.columns(String($0)) }.max() ?? 0
+    return widest <= width ? table : Self.table(reports, titles: false)
+  }
+
+  private static func table(_ reports: [ExerciseReport], titles: Bool) -> Table {
+    var table = Table(columns: [.init("Exercise"), .init("Checks", alignment: .right), .init("Score", alignment: .right)])
+    let shown = Score.shown(reports)
+    let maximum = Score.format(hundredths: Int(Score.perExercise) * 100)
+    for (report, points) in zip(reports, shown.exercises) {
+      table.addRow([
+        "\(Marks.mark(report.state)) \(report.exercise.name)" + (titles ? "  \(report.exercise.title)" : ""),
+        "\(report.passedCount)/\(report.results.count)",
+        "\(Score.format(hundredths: points)) / \(maximum)",
+      ])
+    }
+    let passed = reports.reduce(0) { $0 + $1.passedCount }
+    let checks = reports.reduce(0) { $0 + $1.results.count }
+    table.addRow(["Total", "\(passed)/\(checks)", Score.summary(reports)])
+    return table
+  }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import Harness
+import WorkbookKit
+import Judge
+
+/// `workbook watch`: rebuild and re-grade whenever a Swift file under
+/// Exercises/ changes, rustlings style: one screen with the state of every
+/// exercise and the first thing to fix.
+public struct WatchCommand {
+  var options: WatchOptions
+
+  public init(options: WatchOptions) { self.options = options }
+  var console = Console.standard
+  var root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+
+  public func run() throws -> ExitCode {
+    try RunnerBuild.requireWorkbookFolder(root)
+    let grading = try console.grading(timeLimit: options.timeLimit, what: "your exercises")
+
+    var reports: [Exercise: ExerciseReport] = [:]
+    var snapshot = WatchSnapshot.take(root: root)
+    var cause = "start"
+    var toGrade = Exercise.allCases
+    while true {
+      try rebuildAndGrade(toGrade, grading: grading, reports: &reports, cause: cause)
+      // Wait for the next change; an editor's save can touch files twice,
+      // so settle for a moment before taking the new picture.
+      var changes: [String] = []
+      while changes.isEmpty {
+        Thread.sleep(forTimeInterval: 1)
+        changes = WatchSnapshot.changes(from: snapshot, to: WatchSnapshot.take(root: root))
+      }
+      Thread.sleep(forTimeInterval: 0.2)
+      let next = WatchSnapshot.take(root: root)
+      changes = WatchSnapshot.changes(from: snapshot, to: next)
+      snapshot = next
+      toGrade = WatchSnapshot.affected(by: changes)
+      cause = changes.count == 1 ? changes[0] : "\(changes.count) files"
+    }
+  }
+
+  /// Builds and grades `exercises`: one that does not compile shows its
+  /// compiler errors as its first problem, the others are graded as usual.
+  private func rebuildAndGrade(
+    _ exercises: [Exercise], grading: WorkbookGrading, reports: inout [Exercise: ExerciseReport], cause: String
+  ) throws {
+    try grading.grade(exercises) { reports[$0.exercise] = $0 }
+    clearScreen()
+    console.lines(Self.header(paint: console.paint, width: console.width))
+    console.lines(Self.screen(Exercise.allCases.compactMap { reports[$0] }, paint: console.paint, width: console.width))
+    let time = DateFormatter.localizedString(from: Date(), dateStyle: .none, timeStyle: .medium)
+    console.lines(Self.footer(cause, time: time, paint: console.paint, width: console.width))
+  }
+
+  /// Starts each result on a clean screen, as rustlings does, so the
+  /// current state is never mixed with an old one. Only on a terminal.
+  private func clearScreen() {
+    console.clearStatus()
+    if console.interactive { Terminal.write("\u{1B}[2J\u{1B}[H") }
+  }
+
+  static func header(paint: Paint, width: Int) -> [String] {
+    TextWrap.appending(
+      paint.faint("watching Exercises/, Ctrl-C to stop"), to: [paint.bold("Gradient Workbook")], width: width, indent: 0)
+      + [""]
+  }
+
+  /// "Updated at 10:42:07 after a change to <file>.", wrapped: the file's
+  /// path can take most of a line.
+  static func footer(_ cause: String, time: String, paint: Paint, width: Int) -> [String] {
+    let why = cause == "start" ? "" : " after a change to \(cause)"
+    return [""] + TextWrap.wrap("Updated at \(time)\(why). Save a file to grade again.", width: width).map(paint.faint)
+  }
+
+  /// The summary row of every exercise, then the first failing check with
+  /// its diagnosis and where to work on it.
+  static func screen(_ reports: [ExerciseReport], paint: Paint, width: Int) -> [String] {
+    let done = reports.filter { $0.state == .passed }.count
+    let cells = reports.map { report in
+      Marks.painted(Marks.mark(report.state), paint) + " \(report.exercise.name) \(report.passedCount)/\(report.results.count)"
+    }
+    // The cells in a row, a new row where the next one would pass `width`.
+    var rows = [String]()
+    for cell in cells {
+      if let last = rows.last, TextWrap.columns(last) + 3 + TextWrap.columns(cell) <= width {
+        rows[rows.count - 1] = last + "   " + cell
+      } else {
+        rows.append("  " + cell)
+      }
+    }
+    var lines = TextWrap.appending("\(done) of \(reports.count) done", separator: "     ", to: rows, width: width, indent: 2)
+    lines.append("")
+    guard let (report, result) = ReportText.firstProblem(reports), let next = NextStep(reports) else {
+      return lines + NextStep.allDoneLines(paint: paint, width: width)
+    }
+    lines.append(ReportText.heading(report, paint: paint))
+    lines += ReportText.item(result, paint: paint, width: width)
+    lines += ReportText.diagnosis(result.message, indent: 6, width: width)
+    return lines + [""] + next.workLines(paint: paint, width: width)
+  }
+}

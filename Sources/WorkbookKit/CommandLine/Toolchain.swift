@@ -1,0 +1,4 @@
+/// The Swift release an autograder installs, as its help and scripts say.
+public enum Toolchain {
+  public static let swiftVersion = "6.3.1"
+}
