@@ -20,7 +20,7 @@ import Autograd
 /// vector *is* an embedding lookup (x·W picks W's row for the token), with
 /// the same gradient, and with V = 7 the vectors are tiny. A window MLP
 /// treats every row independently, so padding changes no real row's
-/// output; with `context: 1`, `inputs.reshaped([B, T, V])` is the
+/// output (see `realRows` for layers that do mix rows); with `context: 1`, `inputs.reshaped([B, T, V])` is the
 /// [batch, time, features] layout `RNN` reads.
 ///
 ///     let batch = try set.batch(Array(0..<8), context: 3)
@@ -50,6 +50,13 @@ public struct TokenBatch {
   public var tokenCount: Int { lengths.reduce(0) { $0 + $1 - 1 } }
   /// The number of rows, real and padding: B·T.
   public var rowCount: Int { lengths.count * positions }
+  /// The rows of real tokens, in order. A layer that mixes rows, such as
+  /// `BatchNorm1d`, would count padding rows in its statistics; feed it
+  /// `inputs.indexSelect(realRows)` (with `targets.indexSelect(realRows)`)
+  /// to leave them out.
+  public var realRows: [Int] {
+    targets.data.indices.filter { targets.data[$0] != Double(Self.ignoreIndex) }
+  }
 
   /// Pads `sequences` to the longest of them.
   ///

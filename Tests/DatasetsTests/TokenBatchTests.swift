@@ -20,6 +20,7 @@ struct TokenBatchTests {
     #expect(batch.targets.data == [1, 3, -100, -100, 2, 5, 6, 6])
     #expect(batch.tokenCount == 6 && batch.rowCount == 8 && batch.sequenceCount == 2)
     #expect(batch.lengths == [3, 5])
+    #expect(batch.realRows == [0, 1, 4, 5, 6, 7])
     // Row by row: (token before, token now), nil before the start and at padding.
     let windows: [(Int?, Int?)] = [(nil, 0), (0, 1), (nil, nil), (nil, nil), (nil, 0), (0, 2), (2, 5), (5, 6)]
     for (row, (before, now)) in windows.enumerated() {
