@@ -1,7 +1,10 @@
 /// y = x·W + b, with W stored as [in, out] so the forward pass is one matmul
 /// without a transpose.
 public final class Linear: Module {
+  /// [in, out]: PyTorch's `nn.Linear` stores the transpose, [out, in]. An
+  /// output unit's weights are therefore a column here, a row there.
   public let weight: Tensor
+  /// [out].
   public let bias: Tensor
 
   /// Initialised like PyTorch's `nn.Linear`: U(−1/√in, 1/√in) for both, or
@@ -26,6 +29,7 @@ public final class Linear: Module {
     return try input.matmul(weight) + bias
   }
 
+  /// `"weight"` and `"bias"`, PyTorch's names.
   public func namedParameters() -> [(name: String, tensor: Tensor)] {
     [("weight", weight), ("bias", bias)]
   }

@@ -26,6 +26,8 @@ public final class MLP: Module {
     return x
   }
 
+  /// `"layers.0.weight"`, `"layers.0.bias"`, `"layers.1.weight"`, …: the
+  /// name PyTorch gives a `layers` ModuleList of Linear layers.
   public func namedParameters() -> [(name: String, tensor: Tensor)] {
     layers.enumerated().flatMap { i, layer in
       layer.namedParameters().map { ("layers.\(i).\($0.name)", $0.tensor) }

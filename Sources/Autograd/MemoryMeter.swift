@@ -7,7 +7,9 @@ import Foundation
 /// with the batch. The meter adds the storage of each recorded operation's
 /// output when it is recorded and subtracts it when the graph is freed (after
 /// `backward()`, or when the tensors go away). Parameters and inputs are not
-/// activations and are not counted.
+/// activations and are not counted. `BatchNorm1d` (in training) and
+/// `LayerNorm` also keep a mean and a 1/σ per normalized group for their
+/// backward pass, and are charged for those too.
 ///
 /// With a `budget`, recording an operation that would exceed it throws
 /// `TensorError.outOfMemory`, the way a GPU runs out of memory.

@@ -4,14 +4,37 @@
 /// optimizers and the graders all rely on it to line parameters up.
 public protocol Module: AnyObject {
   func forward(_ input: Tensor) throws -> Tensor
-  /// Every trainable tensor with a readable name, e.g. `"layers.0.weight"`.
+  /// Every trainable tensor with a readable name, as PyTorch's
+  /// `named_parameters()` gives them: the path of properties that leads to
+  /// it, e.g. `"layers.0.weight"`. A module that holds others prefixes
+  /// their names with the name it holds them under.
   func namedParameters() -> [(name: String, tensor: Tensor)]
+  /// State a module keeps that is not trained, such as BatchNorm1d's
+  /// running statistics: PyTorch's `named_buffers()`. Optimizers and
+  /// clipping never see buffers; `stateDict()` saves them. None by default.
+  func namedBuffers() -> [(name: String, tensor: Tensor)]
+  /// Training mode (`true`) or evaluation mode (`false`), PyTorch's
+  /// `train(mode)`; a module that holds others passes it on. It changes
+  /// only layers that behave differently, such as BatchNorm1d; for the
+  /// others (the default) it does nothing.
+  func train(_ mode: Bool)
   /// Clears the gradients of every parameter (to `nil`, as PyTorch 2 does).
   func zeroGrad()
 }
 
 extension Module {
   public func callAsFunction(_ input: Tensor) throws -> Tensor { try forward(input) }
+
+  public func namedBuffers() -> [(name: String, tensor: Tensor)] { [] }
+
+  public func train(_ mode: Bool) {}
+
+  /// Training mode, PyTorch's `model.train()`.
+  public func train() { train(true) }
+
+  /// Evaluation mode, PyTorch's `model.eval()`: BatchNorm1d normalizes with
+  /// its running statistics and stops updating them.
+  public func eval() { train(false) }
 
   /// The trainable tensors, in a stable order.
   public func parameters() -> [Tensor] { namedParameters().map(\.tensor) }
@@ -20,14 +43,15 @@ extension Module {
     for p in parameters() { p.zeroGrad() }
   }
 
-  /// A copy of every parameter's values, to restore later with
-  /// `loadStateDict(_:)` (e.g. to run two training loops from one start).
+  /// A copy of every parameter's values, then every buffer's, to restore
+  /// later with `loadStateDict(_:)` (e.g. to run two training loops from
+  /// one start: a BatchNorm1d's running statistics must start equal too).
   public func stateDict() -> [(name: String, values: [Double])] {
-    namedParameters().map { ($0.name, $0.tensor.data) }
+    (namedParameters() + namedBuffers()).map { ($0.name, $0.tensor.data) }
   }
 
   public func loadStateDict(_ state: [(name: String, values: [Double])]) {
-    let params = namedParameters()
+    let params = namedParameters() + namedBuffers()
     precondition(
       params.map(\.name) == state.map(\.name),
       "loadStateDict: the state was saved from a model with other parameters")

@@ -39,13 +39,18 @@ final class Node {
 extension Tensor {
   /// Makes the output of an operation, recording it when gradients are on
   /// and an input requires them.
+  ///
+  /// The meter is charged for the output, which the next op keeps as its
+  /// input, plus `savedValues`: what the backward rule keeps that is neither
+  /// an input nor the output (a normalization's per-group mean and 1/σ).
   static func record(
-    _ data: [Double], shape: [Int], op: String, inputs: [Tensor],
+    _ data: [Double], shape: [Int], op: String, inputs: [Tensor], savedValues: Int = 0,
     backward: @escaping ([Double]) -> [[Double]?]
   ) throws -> Tensor {
     let out = Tensor(data, shape: shape)
     if GradMode.isEnabled, inputs.contains(where: { $0.requiresGrad }) {
-      out.node = try Node(op: op, inputs: inputs, bytes: data.count * MemoryLayout<Double>.stride, backward: backward)
+      let bytes = (data.count + savedValues) * MemoryLayout<Double>.stride
+      out.node = try Node(op: op, inputs: inputs, bytes: bytes, backward: backward)
       out.requiresGrad = true
     }
     return out

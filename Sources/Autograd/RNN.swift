@@ -78,6 +78,13 @@ public final class RNN: Module {
     return states
   }
 
+  /// `"inputWeight"`, `"recurrentWeight"`, `"bias"`, `"readout.weight"`,
+  /// `"readout.bias"`: the properties' names, which is how PyTorch's
+  /// `named_parameters()` names them too. PyTorch's `nn.RNN` calls the
+  /// first three `weight_ih_l0`, `weight_hh_l0` and `bias_ih_l0` +
+  /// `bias_hh_l0` (two biases that only ever appear as their sum), and
+  /// stores its weights transposed, [hidden, input]; the names stay apart
+  /// so that no one copies a PyTorch weight in without transposing it.
   public func namedParameters() -> [(name: String, tensor: Tensor)] {
     [("inputWeight", inputWeight), ("recurrentWeight", recurrentWeight), ("bias", bias)]
       + readout.namedParameters().map { ("readout.\($0.name)", $0.tensor) }

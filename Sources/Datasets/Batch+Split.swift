@@ -12,11 +12,7 @@ extension Batch {
   /// - Throws: `DatasetError.invalidPartCount` unless `parts` is in
   ///   `1...count`, since an empty micro-batch has no mean loss.
   public func split(into parts: Int) throws -> [Batch] {
-    guard parts >= 1, parts <= count else {
-      throw DatasetError.invalidPartCount(parts: parts, count: count)
-    }
-    let (base, extra) = count.quotientAndRemainder(dividingBy: parts)
-    return try split(sizes: (0..<parts).map { $0 < extra ? base + 1 : base })
+    try split(sizes: arraySplitSizes(count: count, parts: parts))
   }
 
   /// Consecutive micro-batches of the given sizes, in order.
