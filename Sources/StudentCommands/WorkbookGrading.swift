@@ -23,6 +23,9 @@ public struct WorkbookGrading {
   /// another user (an autograder's `setpriv …`), or nothing.
   public var launcher: [String] = []
 
+  /// The workbook's folder.
+  public var root: URL { build.swift.root }
+
   /// Called before the build and before grading, for a status line.
   public var onStage: (Stage) -> Void = { _ in }
 

@@ -21,50 +21,31 @@ struct GradingReportTests {
     #expect(Score.points(report) == points)
   }
 
-  @Test("10 of 11 checks keep their full precision")
-  func exactPoints() {
-    let report = ReportFixtures.exercise(.ex3, passing: 10, of: 11)
-    #expect(abs(Score.points(report) - 250.0 / 11) < 1e-12)
-    #expect(abs(Score.perCheck(report) - 25.0 / 11) < 1e-12)
+  @Test("A check is worth whole eighths of a point, and an exercise's checks add up to exactly 25",
+    arguments: [1, 3, 7, 8, 11, 12, 13, 18, 64, 200, 201])
+  func eighths(_ checks: Int) {
+    let points = (0..<checks).map { Score.points(check: $0, of: checks) }
+    #expect(points.reduce(0, +) == 25)
+    #expect(points.allSatisfy { ($0 * 8).rounded() == $0 * 8 })
+    #expect((points.max() ?? 0) - (points.min() ?? 0) <= 0.125)
   }
 
-  /// Passed checks per exercise (of 15, 8, 11 and 11 checks), the
-  /// hundredths shown for each exercise, and the total shown.
-  struct ShownCase: CustomTestStringConvertible, Sendable {
-    var passing: [Int]
-    var exercises: [Int]
-    var total: Int
-    var testDescription: String { "passing \(passing)" }
-  }
-
-  @Test(
-    "The scores shown add up to the total shown, the exact total rounded",
-    arguments: [
-      // 10/11 and 7/8: 22.7272… and 21.875, exact total 94.6022….
-      ShownCase(passing: [15, 7, 10, 11], exercises: [2500, 2187, 2273, 2500], total: 9460),
-      // Two exercises at 10/11: 95.4545…, not 25 + 25 + 22.73 + 22.73.
-      ShownCase(passing: [15, 8, 10, 10], exercises: [2500, 2500, 2273, 2272], total: 9545),
-      // 1/15, 3/8, 1/11, 2/11: 1.666… + 9.375 + 2.2727… + 4.5454….
-      ShownCase(passing: [1, 3, 1, 2], exercises: [167, 937, 227, 455], total: 1786),
-      ShownCase(passing: [15, 8, 11, 11], exercises: [2500, 2500, 2500, 2500], total: 10000),
-      ShownCase(passing: [0, 0, 0, 0], exercises: [0, 0, 0, 0], total: 0),
-    ])
-  func shown(_ example: ShownCase) {
-    let reports = ReportFixtures.workbook(example.passing)
-    let shown = Score.shown(reports)
-    #expect(shown.exercises == example.exercises)
-    #expect(shown.total == example.total)
-    #expect(shown.exercises.reduce(0, +) == shown.total)
-    #expect(Int((Score.total(reports) * 100).rounded()) == shown.total)
-    for (report, hundredths) in zip(reports, shown.exercises) {
-      #expect(abs(Double(hundredths) - Score.points(report) * 100) < 1)
+  @Test("Every exercise's checks, and the bundle's results.json, add up to exactly 100 and 125")
+  func wholeWorkbook() {
+    let perExercise = Exercise.allCases.map { exercise -> Double in
+      let count = Grader.checks(exercise).count
+      return (0..<count).reduce(0) { $0 + Score.points(check: $1, of: count) }
     }
+    #expect(perExercise.allSatisfy { $0 == 25 })
+    #expect(perExercise.prefix(4).reduce(0, +) == 100)
+    #expect(perExercise.reduce(0, +) == 125)
+    let all = ReportFixtures.workbook(Exercise.core.map { Grader.checks($0).count })
+    #expect(GradescopeReport(all).tests.reduce(0) { $0 + $1.maxScore } == 100)
   }
 
-  @Test(
-    "Hundredths are written as points", arguments: [(2500, "25"), (2273, "22.73"), (2180, "21.80"), (5, "0.05"), (0, "0")])
-  func formatHundredths(_ hundredths: Int, _ text: String) {
-    #expect(Score.format(hundredths: hundredths) == text)
+  @Test("Points are written exactly", arguments: [(25.0, "25"), (22.75, "22.75"), (2.375, "2.375"), (0.125, "0.125"), (0, "0")])
+  func formatPoints(_ points: Double, _ text: String) {
+    #expect(Score.format(points) == text)
   }
 
   /// results.json parsed as plain JSON, the way Gradescope reads it.
@@ -123,24 +104,20 @@ struct GradingReportTests {
       ])
   }
 
-  @Test("Scores keep full precision in results.json and agree with the table")
-  func gradescopePrecision() throws {
+  @Test("Scores in results.json are exact and agree with the table")
+  func gradescopeExact() throws {
     // 10 of 11 checks in exercise 3, 7 of 8 in exercise 2.
     let reports = ReportFixtures.workbook([15, 7, 10, 11])
     let report = GradescopeReport(reports)
-    #expect(abs(report.score - (25 + 25 * 7 / 8.0 + 250 / 11.0 + 25)) < 1e-9)
     let exercise3 = report.tests.filter { $0.number.hasPrefix("3.") }
     #expect(exercise3.count == 11)
-    #expect(exercise3.allSatisfy { abs($0.maxScore - 25 / 11.0) < 1e-12 })
-    #expect(abs(exercise3.reduce(0) { $0 + $1.score } - 250 / 11.0) < 1e-9)
-    #expect(abs(report.tests.reduce(0) { $0 + $1.score } - report.score) < 1e-9)
-    #expect(abs(report.tests.reduce(0) { $0 + $1.maxScore } - 100) < 1e-9)
-
-    #expect(report.output.hasPrefix("2 of 4 exercises pass. Score 94.60 / 100."))
-    #expect(report.output.contains("ex2  Gradient clipping by value: 21.87 / 25 (7 of 8 checks)"))
-    #expect(report.output.contains("ex3  Gradient accumulation with loss scaling: 22.73 / 25 (10 of 11 checks)"))
+    #expect(exercise3.reduce(0) { $0 + $1.maxScore } == 25)
+    #expect(report.tests.reduce(0) { $0 + $1.score } == report.score)
+    #expect(report.tests.reduce(0) { $0 + $1.maxScore } == 100)
+    #expect(report.score == Score.total(reports))
     let table = GradeCommand.table(reports).render()
-    #expect(table.contains("21.87 / 25") && table.contains("22.73 / 25") && table.contains("94.60 / 100"))
+    #expect(table.contains("\(Score.format(report.score)) / 100"))
+    #expect(report.output.contains("Score \(Score.format(report.score)) / 100."))
   }
 
   @Test("A tampered check scores 0 and says what happened")

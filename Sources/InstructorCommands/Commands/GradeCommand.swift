@@ -28,15 +28,19 @@ public struct GradeCommand {
     let exercises = (options.includeCapstone ? Exercise.allCases : Exercise.core)
     let submitted = exercises.filter { !options.notSubmitted.contains($0) }
     var graded: [Exercise: ExerciseReport] = [:]
-    try console.grading(timeLimit: options.timeLimit, what: "every exercise").grade(submitted) {
-      graded[$0.exercise] = $0
+    var grading = try console.grading(timeLimit: options.timeLimit, what: "every exercise")
+    if let hidden = options.hiddenPath {
+      grading.grader = try Self.hiddenGrader(hidden, root: grading.root)
     }
+    if let user = options.runAs { grading.launcher = try Self.launcher(runningAs: user) }
+    try grading.grade(submitted) { graded[$0.exercise] = $0 }
     reports = exercises.map { graded[$0] ?? Self.notSubmitted($0) }
     console.clearStatus()
 
     if let jsonPath {
       let report = GradescopeReport(
-        reports, visibility: options.visibility, stdoutVisibility: options.stdoutVisibility)
+        reports, visibility: options.visibility, stdoutVisibility: options.stdoutVisibility,
+        hiddenVisibility: options.hiddenVisibility)
       try OutputPath.write(try report.json(), to: jsonPath)
     }
     if let junitPath {
@@ -49,6 +53,30 @@ public struct GradeCommand {
       console.lines(Self.wroteLines(reports, files: files, width: console.width))
     }
     return .success
+  }
+
+  /// The grader of an autograder's hidden scenarios: the seeds drawn when
+  /// the bundle was made (`seeds.json`), judged with their answers, and the
+  /// public answers for the checks that use no seed.
+  static func hiddenGrader(_ path: String, root: URL) throws -> Grader {
+    let folder = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+    let seedsFile = folder.appendingPathComponent(HiddenScenarios.seedsFile)
+    guard let data = FileManager.default.contents(atPath: seedsFile.path),
+      let seeds = try? JSONDecoder().decode(Seeds.self, from: data), seeds.draw != nil
+    else {
+      throw CommandFailure("--hidden \(path): \(seedsFile.path) is missing or unreadable; write the bundle again")
+    }
+    return Grader(answers: try WorkbookGrading.answers(root: root, extra: [folder]), seeds: seeds)
+  }
+
+  /// The command prefix that runs a runner as `user`: `setpriv` with the
+  /// user's ids and no supplementary groups, which only root may use.
+  static func launcher(runningAs user: String) throws -> [String] {
+    guard let entry = getpwnam(user) else { throw CommandFailure("--run-as \(user): there is no such user") }
+    guard geteuid() == 0 else { throw CommandFailure("--run-as \(user) needs root, to start the runners as that user") }
+    let setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    guard let setpriv else { throw CommandFailure("--run-as needs setpriv (util-linux), which is not installed") }
+    return [setpriv, "--reuid=\(entry.pointee.pw_uid)", "--regid=\(entry.pointee.pw_gid)", "--clear-groups", "--"]
   }
 
   /// The report of an exercise whose file the submission did not hold.
@@ -71,9 +99,9 @@ public struct GradeCommand {
 
   /// Exercise (with its state's mark), checks passed, score; a total row.
   ///
-  /// The scores are `Score.shown`, so the column adds up to the total and
-  /// agrees with the results.json. The widest row (exercise 3, 11 checks,
-  /// "22.73 / 25") is 73 columns: a state column ("not started") would push
+  /// The scores are exact (see `Score`), so the column adds up to the
+  /// total and agrees with the results.json. The widest row (exercise 3,
+  /// "22.875 / 25") is about 73 columns: a state column ("not started") would push
   /// it past 80, and the mark says the same. Narrower than the table, the
   /// exercises' titles are left out (`workbook list` shows them).
   static func table(_ reports: [ExerciseReport], width: Int = Terminal.maximumWidth) -> Table {
@@ -84,13 +112,12 @@ public struct GradeCommand {
 
   private static func table(_ reports: [ExerciseReport], titles: Bool) -> Table {
     var table = Table(columns: [.init("Exercise"), .init("Checks", alignment: .right), .init("Score", alignment: .right)])
-    let shown = Score.shown(reports)
-    let maximum = Score.format(hundredths: Int(Score.perExercise) * 100)
-    for (report, points) in zip(reports, shown.exercises) {
+    let maximum = Score.format(Score.perExercise)
+    for report in reports {
       table.addRow([
         "\(Marks.mark(report.state)) \(report.exercise.name)" + (titles ? "  \(report.exercise.title)" : ""),
         "\(report.passedCount)/\(report.results.count)",
-        "\(Score.format(hundredths: points)) / \(maximum)",
+        "\(Score.format(Score.points(report))) / \(maximum)",
       ])
     }
     let passed = reports.reduce(0) { $0 + $1.passedCount }

@@ -4,12 +4,21 @@ import WorkbookKit
 import Judge
 import StudentCommands
 
+#if !WORKBOOK_HANDOUT
+  import AnswerKey
+#endif
+
 /// `workbook autograder DIR`: a Gradescope autograder, as a folder and the
 /// `.zip` beside it that Gradescope takes.
 ///
-/// The bundle holds `setup.sh`, `run_autograder` and `workbook/`, a student
-/// copy of the workbook (see `Handout`): grading needs the graders, not the
-/// answers, so the bundle holds none.
+/// The bundle holds `setup.sh`, `run_autograder`, `workbook/`, a student
+/// copy of the workbook (see `Handout`), and `hidden/`: the answer key's
+/// answers for scenarios on seeds drawn now, which no student's copy holds
+/// (see `HiddenScenarios`). On Gradescope the student's code runs as an
+/// unprivileged user that cannot read `hidden/`, and the judge grades every
+/// check whose scenarios use seeds on those instead of the public ones: a
+/// submission that copies the public answers passes `workbook check` and
+/// fails there.
 public struct AutograderCommand {
   var options: FolderOptions
 
@@ -30,8 +39,12 @@ public struct AutograderCommand {
     }
     try RunnerBuild.requireWorkbookFolder(root)
 
+    console.status("Drawing the hidden seeds and checking they tell every known mistake apart…")
+    let seeds = try Self.hiddenSeeds()
+    console.clearStatus()
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
     try Handout(root: root).write(to: folder.appendingPathComponent("workbook"))
+    try Self.writeHidden(seeds, to: folder.appendingPathComponent("hidden"))
     for (name, text) in [("setup.sh", AutograderScripts.setup), ("run_autograder", AutograderScripts.runAutograder)] {
       let url = folder.appendingPathComponent(name)
       try (text + "\n").write(to: url, atomically: true, encoding: .utf8)
@@ -43,6 +56,31 @@ public struct AutograderCommand {
         "Wrote the autograder to \(folder.path) and \(zip.path) (Swift \(AutograderScripts.swiftVersion), "
           + "Ubuntu 22.04). Upload the zip on Gradescope's Configure Autograder page.", width: console.width))
     return .success
+  }
+
+  /// Seeds drawn from the system's generator, for which the hidden checks
+  /// still do their job: every known mistake fails a check there too.
+  static func hiddenSeeds() throws -> Seeds {
+    #if WORKBOOK_HANDOUT
+      throw CommandFailure("a student's copy has no answer key: make the autograder in the full workbook")
+    #else
+      for _ in 0..<5 {
+        var generator = SystemRandomNumberGenerator()
+        let seeds = Seeds(draw: UInt64.random(in: 1...UInt64.max, using: &generator))
+        if HiddenSeedCheck.undetected(with: seeds).isEmpty { return seeds }
+      }
+      throw CommandFailure("five draws of hidden seeds in a row let a known mistake pass; try again")
+    #endif
+  }
+
+  /// `hidden/`: the draw and the answers for it.
+  static func writeHidden(_ seeds: Seeds, to folder: URL) throws {
+    #if WORKBOOK_HANDOUT
+      throw CommandFailure("a student's copy has no answer key: make the autograder in the full workbook")
+    #else
+      try AnswerWriter.write(to: folder, seeds: seeds)
+      try JSONEncoder().encode(seeds).write(to: folder.appendingPathComponent(HiddenScenarios.seedsFile))
+    #endif
   }
 
   enum ZipTool { case zip, python }

@@ -56,9 +56,16 @@ enum AutograderScripts {
     fi
 
     swift --version
+    # The students' code runs as this user, which cannot read hidden/.
+    id -u \(student) >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin \(student)
+    chmod 700 "$here/hidden"
     cd "$here/workbook"
     swift build
+    chmod -R o+rX "$here/workbook"
     """
+
+  /// The unprivileged user the students' code runs as on the autograder.
+  static let student = "workbook-student"
 
   /// The script that grades one submission.
   static var runAutograder: String {
@@ -70,8 +77,15 @@ enum AutograderScripts {
       # copy of the workbook, grades it, and writes results.json, also when
       # something goes wrong.
       #
+      # The student's code runs as the unprivileged user \(student), which
+      # cannot read hidden/: the answers for the seeds drawn when this bundle
+      # was made, on which every seeded check is graded. The script checks
+      # that before grading.
+      #
       # AUTOGRADER_ROOT: where Gradescope's folders are (default /autograder).
       # WORKBOOK_CAPSTONE=1: grade the optional exercise 5 too.
+      # WORKBOOK_HIDDEN_VISIBILITY: when students see the hidden checks
+      #   (visible, hidden, after_due_date (the default) or after_published).
       set -uo pipefail
       root="${AUTOGRADER_ROOT:-/autograder}"
       here="$(cd "$(dirname "$0")" && pwd)"
@@ -89,7 +103,16 @@ enum AutograderScripts {
       workbook="$here/workbook"
       [ -d "$workbook" ] || workbook="$root/source/workbook"
       [ -d "$workbook" ] || fail "The autograder is broken: no workbook folder next to run_autograder or in $root/source."
+      hidden="$(dirname "$workbook")/hidden"
+      [ -f "$hidden/seeds.json" ] || fail "The autograder is broken: no hidden/seeds.json beside the workbook."
       command -v swift >/dev/null 2>&1 || fail "The autograder is broken: Swift is not installed (setup.sh installs it)."
+      [ "$(id -u)" = "0" ] || fail "The autograder must run as root, to run the students' code as \(student)."
+      id -u \(student) >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin \(student)
+      chmod 700 "$hidden"
+      as_student=(setpriv "--reuid=$(id -u \(student))" "--regid=$(id -g \(student))" --clear-groups --)
+      if "${as_student[@]}" cat "$hidden/seeds.json" >/dev/null 2>&1; then
+        fail "The autograder is broken: the students' user \(student) can read $hidden."
+      fi
       cd "$workbook" || fail "cannot enter $workbook"
 
       files=(
@@ -108,7 +131,9 @@ enum AutograderScripts {
 
       build_log="$(swift build --product workbook 2>&1)" \\
         || fail "The autograder could not build its own grading program:"$'\\n'"$(printf '%s' "$build_log" | tail -n 20)"
-      args=(grade --json "$results")
+      chmod -R o+rX "$workbook"
+      args=(grade --json "$results" --hidden "$hidden" --run-as \(student)
+        --hidden-visibility "${WORKBOOK_HIDDEN_VISIBILITY:-after_due_date}")
       [ ${#missing[@]} -gt 0 ] && args+=(--not-submitted "$(IFS=,; echo "${missing[*]}")")
       [ "${WORKBOOK_CAPSTONE:-}" = "1" ] && args+=(--capstone)
       "$(swift build --show-bin-path)/workbook" "${args[@]}" \\

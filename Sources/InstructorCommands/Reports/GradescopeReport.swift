@@ -11,8 +11,10 @@ import StudentCommands
 /// test is one check: its sentence as `name`, "3.4" (exercise 3, its fourth
 /// check) as `number`, its share of the exercise's 25 points as `max_score`
 /// and all or nothing of it as `score`, `status` ("passed" / "failed"), the
-/// diagnosis as `output`, and the exercise ("ex3") and the recognised
-/// mistake, if any, as `tags`.
+/// diagnosis as `output`, and as `tags` the exercise ("ex3"), "public" or
+/// "hidden" (graded on the public scenarios every student's copy holds,
+/// or on an autograder's hidden ones), and the recognised mistakes. A hidden
+/// check carries its own `visibility`, the instructor's choice.
 ///
 /// The top level holds the exact total `score`, `execution_time` (whole
 /// seconds, as the specification has it; left out when no check was timed),
@@ -34,9 +36,11 @@ public struct GradescopeReport: Codable, Equatable, Sendable {
     public var status: String
     public var output: String
     public var tags: [String]
+    /// Set for a check graded on hidden scenarios; nil: the report's.
+    public var visibility: Visibility?
 
     enum CodingKeys: String, CodingKey {
-      case name, number, score, status, output, tags
+      case name, number, score, status, output, tags, visibility
       case maxScore = "max_score"
     }
   }
@@ -54,15 +58,19 @@ public struct GradescopeReport: Codable, Equatable, Sendable {
     case stdoutVisibility = "stdout_visibility"
   }
 
-  public init(_ reports: [ExerciseReport], visibility: Visibility = .visible, stdoutVisibility: Visibility = .visible) {
+  public init(
+    _ reports: [ExerciseReport], visibility: Visibility = .visible, stdoutVisibility: Visibility = .visible,
+    hiddenVisibility: Visibility = .afterDueDate
+  ) {
     tests = reports.flatMap { report in
       report.results.enumerated().map { index, result in
-        let maxScore = Score.perCheck(report)
+        let maxScore = Score.points(check: index, of: report.results.count)
         return Test(
           name: result.title, number: "\(report.exercise.rawValue).\(index + 1)",
           score: result.passed ? maxScore : 0, maxScore: maxScore,
           status: result.passed ? "passed" : "failed", output: CheckOutcome.text(result),
-          tags: [report.exercise.name] + [result.mistake?.rawValue].compactMap { $0 })
+          tags: [report.exercise.name, result.hidden ? "hidden" : "public"] + result.mistakes.map(\.rawValue),
+          visibility: result.hidden ? hiddenVisibility : nil)
       }
     }
     score = Score.total(reports)
@@ -79,12 +87,12 @@ public struct GradescopeReport: Codable, Equatable, Sendable {
   static func summary(_ reports: [ExerciseReport]) -> String {
     let done = reports.filter { $0.state == .passed }.count
     var lines = ["\(done) of \(reports.count) exercises pass. Score \(Score.summary(reports))."]
-    let maximum = Score.format(hundredths: Int(Score.perExercise) * 100)
-    for (report, points) in zip(reports, Score.shown(reports).exercises) {
+    let maximum = Score.format(Score.perExercise)
+    for report in reports {
       let checks = report.results.count
       lines.append(
         "\(Marks.mark(report.state)) \(report.exercise.name)  \(report.exercise.title): "
-          + "\(Score.format(hundredths: points)) / \(maximum) (\(report.passedCount) of \(checks) check\(checks == 1 ? "" : "s"))")
+          + "\(Score.format(Score.points(report))) / \(maximum) (\(report.passedCount) of \(checks) check\(checks == 1 ? "" : "s"))")
     }
     let notes = reports.flatMap { report in report.notes.map { "\(report.exercise.name): \($0)" } }
     if !notes.isEmpty {

@@ -1,47 +1,39 @@
 import Foundation
 import Harness
-import WorkbookKit
 import Judge
-import StudentCommands
 
-/// Points: every exercise is worth 25, shared evenly among its checks.
+/// Points: every exercise is worth 25, shared among its checks in eighths
+/// of a point.
 ///
-/// The points are kept exact. A check of an exercise with 11 checks is worth
-/// 25/11 = 2.2727… points, and Gradescope's results.json carries that full
-/// `Double`, so Gradescope adds up what was earned, not what was rounded.
-///
-/// Only what is shown to a person is rounded, to hundredths, and it is
-/// rounded so that the column adds up: the total shown is the exact total
-/// rounded half up, and the exercises share its hundredths by the
-/// largest-remainder method. Each exercise gets its exact points rounded
-/// down, and the hundredths still missing go one each to the exercises with
-/// the largest remainders (the earlier exercise first on a tie).
-///
-/// Rounding each exercise on its own does not add up: two exercises at 10 of
-/// 11 checks are 22.7272… points each, and 25 + 25 + 22.73 + 22.73 = 95.46
-/// for an exact 95.4545…. Shared out, they read 22.73 and 22.72, and the
-/// total 95.45. An exercise shown this way is always within one hundredth of
-/// its exact points, and the shown total is the exact total rounded.
-///
-/// The arithmetic is on whole hundredths and fractions of them, so no
-/// floating-point sum decides a rounding.
+/// An even share, 25 / 11 = 2.2727…, has no exact binary form: eleven of
+/// them add up to 24.999999999999996 in a `Double`, and Gradescope's totals
+/// then read 99.99999999999999. So each check is worth a whole number of
+/// eighths: ⌊200 / n⌋ of them, and one more for each of the first
+/// 200 mod n checks. Eighths are exact binary fractions, so any sum of them
+/// is exact: an exercise is worth exactly 25, four are worth 100 and five
+/// 125, and a score is its passed checks' points added up, with no
+/// rounding anywhere. With 11 checks, the first two are worth 2.375 and the
+/// other nine 2.25.
 enum Score {
   static let perExercise = 25.0
+  /// The unit of points: an eighth.
+  static let unitsPerPoint = 8
 
-  /// 25 points in hundredths.
-  private static let perExerciseHundredths = 2500
-
-  /// What one check of `report`'s exercise is worth: 25 / checks.
-  static func perCheck(_ report: ExerciseReport) -> Double {
-    report.results.isEmpty ? 0 : perExercise / Double(report.results.count)
+  /// What check `index` of an exercise with `checks` checks is worth.
+  static func points(check index: Int, of checks: Int) -> Double {
+    guard checks > 0 else { return 0 }
+    let units = Int(perExercise) * unitsPerPoint
+    return Double(units / checks + (index < units % checks ? 1 : 0)) / Double(unitsPerPoint)
   }
 
-  /// The exact points of an exercise: passed / checks × 25.
+  /// The points of an exercise: those of the checks it passed.
   static func points(_ report: ExerciseReport) -> Double {
-    report.results.isEmpty ? 0 : Double(report.passedCount) * perExercise / Double(report.results.count)
+    report.results.enumerated().reduce(0) { sum, item in
+      sum + (item.element.passed ? points(check: item.offset, of: report.results.count) : 0)
+    }
   }
 
-  /// The exact points of every exercise together.
+  /// The points of every exercise together.
   static func total(_ reports: [ExerciseReport]) -> Double {
     reports.reduce(0) { $0 + points($1) }
   }
@@ -51,44 +43,16 @@ enum Score {
     perExercise * Double(reports.count)
   }
 
-  /// The points shown for each exercise and for all of them, in hundredths,
-  /// shared out so that the exercises add up to the total (see `Score`).
-  static func shown(_ reports: [ExerciseReport]) -> (exercises: [Int], total: Int) {
-    // An exercise's exact hundredths are numerator / denominator.
-    let exact = reports.map { (numerator: $0.passedCount * perExerciseHundredths, denominator: max($0.results.count, 1)) }
-    var exercises = exact.map { $0.numerator / $0.denominator }
-    let remainders = exact.map { $0.numerator % $0.denominator }
-
-    // The remainders' sum as one fraction, rounded half up: the hundredths
-    // that the rounded-down exercises are missing.
-    let common = exact.reduce(1) { leastCommonMultiple($0, $1.denominator) }
-    let remainderSum = exact.indices.reduce(0) { $0 + remainders[$1] * (common / exact[$1].denominator) }
-    let missing = (2 * remainderSum + common) / (2 * common)
-
-    // Largest remainder first, compared as fractions; the earlier exercise
-    // first on a tie.
-    let order = exact.indices.sorted { a, b in
-      let left = remainders[a] * exact[b].denominator
-      let right = remainders[b] * exact[a].denominator
-      return left != right ? left > right : a < b
-    }
-    for index in order.prefix(missing) { exercises[index] += 1 }
-    return (exercises, exercises.reduce(0, +))
-  }
-
-  /// "95.45 / 100": the total shown, out of the maximum.
+  /// "95.625 / 100": the total, out of the maximum.
   static func summary(_ reports: [ExerciseReport]) -> String {
-    "\(format(hundredths: shown(reports).total)) / \(format(hundredths: Int(maximum(reports)) * 100))"
+    "\(format(total(reports))) / \(format(maximum(reports)))"
   }
 
-  /// 2500 → "25", 2273 → "22.73", 2180 → "21.80".
-  static func format(hundredths: Int) -> String {
-    hundredths % 100 == 0 ? String(hundredths / 100) : String(format: "%d.%02d", hundredths / 100, hundredths % 100)
-  }
-
-  private static func leastCommonMultiple(_ a: Int, _ b: Int) -> Int {
-    var (x, y) = (a, b)
-    while y != 0 { (x, y) = (y, x % y) }
-    return a / x * b
+  /// 25 → "25", 22.75 → "22.75", 2.375 → "2.375": exact, as eighths are.
+  static func format(_ points: Double) -> String {
+    var text = String(format: "%.3f", points)
+    while text.hasSuffix("0") { text.removeLast() }
+    if text.hasSuffix(".") { text.removeLast() }
+    return text
   }
 }

@@ -87,6 +87,10 @@ extension Command {
       let exercises = names.compactMap(Exercise.init(name:))
       return exercises.count == names.count && !names.isEmpty ? exercises : nil
     } ?? []
+    options.hiddenPath = arguments.values["--hidden"]
+    options.hiddenVisibility =
+      try arguments.value("--hidden-visibility", expected: choices, Visibility.init) ?? .afterDueDate
+    options.runAs = arguments.values["--run-as"]
     return options
   }
 

@@ -111,6 +111,14 @@ public struct GradeOptions: Equatable, Sendable {
   /// Exercises whose file was not submitted (an autograder's): each
   /// scores 0 as "not submitted", without being built.
   public var notSubmitted: [Exercise] = []
+  /// An autograder's hidden scenarios: a folder of answers for the seeds
+  /// drawn when the bundle was made (`seeds.json`, `exN.json`).
+  public var hiddenPath: String?
+  /// When students see the checks graded on hidden scenarios.
+  public var hiddenVisibility = Visibility.afterDueDate
+  /// The user the students' code runs as (an autograder's unprivileged
+  /// user, which cannot read the hidden answers); nil: this one.
+  public var runAs: String?
 
   public init(
     jsonPath: String? = nil, junitPath: String? = nil, timeLimit: TimeInterval = 30,

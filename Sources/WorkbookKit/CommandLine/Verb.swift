@@ -141,11 +141,14 @@ extension Verb {
       return VerbSpec(
         verb: self, summary: "Write a grading report for a course autograder.",
         discussion: """
-          Exercises 1 to 4 are worth 25 points each, shared equally among
-          their checks. The optional capstone, ex5, counts only with
-          --capstone (25 more points, out of 125). Without a file option the
-          report is printed as a table. The exit code is 0 whenever the
-          report was written, whatever the score.
+          Exercises 1 to 4 are worth 25 points each, shared among their
+          checks in eighths of a point, so every total is exact. The
+          optional capstone, ex5, counts only with --capstone (25 more
+          points, out of 125). With --hidden, every check whose scenarios
+          depend on seeds runs on the seeds drawn when the autograder was
+          made instead of the public ones. Without a file option the report
+          is printed as a table. The exit code is 0 whenever the report was
+          written, whatever the score.
           """,
         arguments: [],
         options: [
@@ -162,6 +165,11 @@ extension Verb {
           .value(
             "--not-submitted", "<exercises>",
             "Exercises whose file was not submitted, e.g. ex2,ex5: each scores 0 as not submitted."),
+          .value("--hidden", "<folder>", "An autograder's hidden scenarios (written by `workbook autograder`)."),
+          .value(
+            "--hidden-visibility", "<when>", "When students see the checks graded on hidden scenarios.",
+            default: "after_due_date"),
+          .value("--run-as", "<user>", "Run the students' code as this user (needs root)."),
           timeLimit,
         ])
     case .reset:
