@@ -171,15 +171,20 @@ struct HelpTests {
       Help.text(for: .grade) == """
         OVERVIEW: Write a grading report for a course autograder.
 
-        Exercises 1 to 4 are worth 25 points each, shared equally among
-        their checks. The optional capstone, ex5, counts only with
-        --capstone (25 more points, out of 125). Without a file option the
-        report is printed as a table. The exit code is 0 whenever the
-        report was written, whatever the score.
+        Exercises 1 to 4 are worth 25 points each, shared among their
+        checks in eighths of a point, so every total is exact. The
+        optional capstone, ex5, counts only with --capstone (25 more
+        points, out of 125). With --hidden, every check whose scenarios
+        depend on seeds runs on the seeds drawn when the autograder was
+        made instead of the public ones. Without a file option the report
+        is printed as a table. The exit code is 0 whenever the report was
+        written, whatever the score.
 
         USAGE: workbook grade [--json <file>] [--junit <file>] [--visibility <when>]
                               [--stdout-visibility <when>] [--capstone]
-                              [--not-submitted <exercises>] [--time-limit <seconds>]
+                              [--not-submitted <exercises>] [--hidden <folder>]
+                              [--hidden-visibility <when>] [--run-as <user>]
+                              [--time-limit <seconds>]
 
         OPTIONS:
           --json <file>           Write Gradescope's results.json to this file.
@@ -194,6 +199,12 @@ struct HelpTests {
           --not-submitted <exercises>
                                   Exercises whose file was not submitted, e.g. ex2,ex5:
                                   each scores 0 as not submitted.
+          --hidden <folder>       An autograder's hidden scenarios (written by `workbook
+                                  autograder`).
+          --hidden-visibility <when>
+                                  When students see the checks graded on hidden
+                                  scenarios. (default: after_due_date)
+          --run-as <user>         Run the students' code as this user (needs root).
           --time-limit <seconds>  Seconds per check before it is stopped. (default: 30)
           -h, --help              Show help information.
         """)
