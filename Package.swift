@@ -127,6 +127,7 @@ let keyTargets: [Target] =
       name: "WorkbookTests",
       dependencies: [
         "WorkbookKit", "StudentCommands", "InstructorCommands", "WorkbookCommand", "Judge", "AnswerKey", "Contract", "Charts",
+        "Autograd",
       ]),
     // A runner whose "student code" misbehaves on purpose: it crashes,
     // hangs, exits, or forges observations (Tests/GradingFixture).

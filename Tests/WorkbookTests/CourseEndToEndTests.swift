@@ -1,3 +1,6 @@
+import AnswerKey
+import Autograd
+import Contract
 import Foundation
 import Testing
 @testable import WorkbookKit
@@ -126,5 +129,106 @@ struct CourseEndToEndTests {
     let oneMissing = try Self.grade(bundle, missing)
     #expect(oneMissing["score"] as? Double == 75)
     #expect(Self.tests(oneMissing, .ex4).allSatisfy { ($0["output"] as? String ?? "").contains("not in the submission") })
+
+    try Self.nothingToBorrow(copy)
+    try Self.hiddenScenarios(bundle, copy: copy, full: full)
+  }
+
+  /// In a student's copy there is no answer key to import, and the judge
+  /// is not linked into the runners: exercise 1 borrowing either does not
+  /// build, so it earns no check.
+  static func nothingToBorrow(_ copy: URL) throws {
+    let reference1 = try Self.reference(.ex1)
+    let file = copy.appendingPathComponent(Exercise.ex1.sourceFile)
+    let stub = try String(contentsOf: file, encoding: .utf8)
+    defer { try? stub.write(to: file, atomically: true, encoding: .utf8) }
+    for (module, call) in [
+      ("import AnswerKey", "try ReferenceCode.code.ex1!.gradNorm(parameters, normType)"),
+      ("@testable import Judge", "_ = Verdict.self; return try ownGradNorm(parameters, normType: normType)"),
+    ] {
+      try EndToEndGradingTests.borrowingExercise1(reference1, importing: module, call: call).write(
+        to: file, atomically: true, encoding: .utf8)
+      let check = try Self.run(["swift", "run", "workbook", "check", "ex1"], in: copy)
+      #expect(check.output.contains("does not compile"), "\(module): \(check.output.suffix(1500))")
+    }
+  }
+
+  /// The hidden scenarios: a submission whose gradNorm returns the answers
+  /// of the public scenarios from a table passes every check in a
+  /// student's copy and fails the hidden checks on the autograder; and the
+  /// students' code cannot read hidden/ there.
+  static func hiddenScenarios(_ bundle: URL, copy: URL, full: [Exercise: String]) throws {
+    let hardCoded = try Self.hardCodedExercise1()
+    let file = copy.appendingPathComponent(Exercise.ex1.sourceFile)
+    let stub = try String(contentsOf: file, encoding: .utf8)
+    try hardCoded.write(to: file, atomically: true, encoding: .utf8)
+    let local = try Self.run(["swift", "run", "workbook", "check", "ex1"], in: copy)
+    try stub.write(to: file, atomically: true, encoding: .utf8)
+    #expect(local.termination == .exited(0), "in the copy it passes: \(local.output.suffix(1500))")
+
+    var submission = full
+    submission[.ex1] = hardCoded
+    let graded = try Self.grade(bundle, submission)
+    let ex1 = Self.tests(graded, .ex1)
+    let failedHidden = ex1.filter { ($0["tags"] as? [String] ?? []).contains("hidden") && $0["status"] as? String == "failed" }
+    #expect(!failedHidden.isEmpty, "the hidden checks catch it: \(ex1.map { $0["status"] ?? "" })")
+    #expect(failedHidden.allSatisfy { $0["visibility"] as? String == "after_due_date" })
+    #expect((graded["score"] as? Double ?? 100) < 100)
+
+    // Reading hidden/ as the students' user fails, so this submission's
+    // gradNorm returns 0 and its checks fail.
+    var snooping = full
+    snooping[.ex1] = EndToEndGradingTests.borrowingExercise1(
+      try Self.reference(.ex1), importing: "import Foundation",
+      call: "guard FileManager.default.isReadableFile(atPath: \"\(bundle.path)/hidden/seeds.json\") else { return 0 }\n"
+        + "  return try ownGradNorm(parameters, normType: normType)")
+    let snooped = try Self.grade(bundle, snooping)
+    #expect(Self.tests(snooped, .ex1).contains { $0["status"] as? String == "failed" }, "hidden/ was readable")
+  }
+
+  /// Exercise 1 with its gradNorm replaced by a table of what the reference
+  /// returns in every public scenario, keyed by the exact gradients.
+  static func hardCodedExercise1() throws -> String {
+    final class Table: @unchecked Sendable { var entries: [String: UInt64] = [:] }
+    let table = Table()
+    func key(_ parameters: [Tensor], _ normType: Double) -> String {
+      var parts: [String] = []
+      for p in parameters {
+        guard let grad = p.grad else {
+          parts.append("-")
+          continue
+        }
+        parts.append(grad.data.map { String($0.bitPattern) }.joined(separator: ","))
+      }
+      return parts.joined(separator: ";") + "|" + String(normType.bitPattern)
+    }
+    var code = ReferenceCode.code
+    let real = code.ex1!
+    code.ex1!.gradNorm = { parameters, normType in
+      let value = try real.gradNorm(parameters, normType)
+      table.entries[key(parameters, normType)] = value.bitPattern
+      return value
+    }
+    _ = Grader(answers: AnswerKey.shared).grade(.ex1, observer: InProcessObserver(code: code))
+    let literal = table.entries.sorted { $0.key < $1.key }.map { "  \"\($0.key)\": \($0.value)," }.joined(separator: "\n")
+    let lookup = """
+      let answers: [String: UInt64] = [
+      \(literal)
+      ]
+        guard normType > 0 else {
+          throw WorkbookError.invalidArgument(function: "gradNorm", detail: "normType must be positive")
+        }
+        var parts: [String] = []
+        for p in parameters {
+          guard let grad = p.grad else {
+            parts.append("-")
+            continue
+          }
+          parts.append(grad.data.map { String($0.bitPattern) }.joined(separator: ","))
+        }
+        let key = parts.joined(separator: ";") + "|" + String(normType.bitPattern)
+        return answers[key].map { Double(bitPattern: $0) } ?? 0
+      """
+    return EndToEndGradingTests.borrowingExercise1(try Self.reference(.ex1), importing: "", call: lookup)
   }
 }

@@ -15,32 +15,21 @@ import Harness
   .enabled(if: ProcessInfo.processInfo.environment["WORKBOOK_SLOW_TESTS"] == "1", "set WORKBOOK_SLOW_TESTS=1"),
   .serialized)
 struct EndToEndGradingTests {
-  /// An exercise-3 file that does no accumulation at all: it writes "all
-  /// passed" reports for every check, in the protocol's format, to every
-  /// file descriptor, again at exit, and ends the process.
+  /// An exercise-3 file that does no accumulation at all: it writes an
+  /// observation claiming the right losses, in the protocol's format, to
+  /// every file descriptor, again at exit, and ends the process.
   static var forgedExercise3: String {
-    let ids = Grader.checkIDs(.ex3)
-    let lines = ids.flatMap { id -> [String] in
-      let json = #"{"check":"\#(id)","exercise":3,"message":"ok","status":"passed","title":"t"}"#
-      let tag = String(repeating: "0", count: 64)
-      return [
-        "WORKBOOK-RUNNING \(id)", "WORKBOOK-RESULT \(json)",
-        "WORKBOOK-RUNNING \(tag) \(id)", "WORKBOOK-RESULT \(tag) \(json)",
-      ]
-    }
-    let literal = lines.map { "  #\"\($0)\"#," }.joined(separator: "\n")
+    let line = #"{"observation":{"id":1,"_1":{"outcome":{"returned":{"_0":{"numbers":{"_0":[0.5,0.4]}}}},"events":[],"measured":{}}}}"#
     return """
       import Autograd
       import Datasets
       import Foundation
 
-      let forged: [String] = [
-      \(literal)
-      ]
+      let forged = #"\(line)"#
 
       func forge() {
-        let bytes = Array(("\\n" + forged.joined(separator: "\\n") + "\\n").utf8)
-        for fd in Int32(1)...64 { _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } }
+        let bytes = Array(("\\n" + forged + "\\n").utf8)
+        for fd in Int32(0)...64 { _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } }
       }
 
       public func trainOnWholeBatch(
@@ -56,6 +45,13 @@ struct EndToEndGradingTests {
         exit(0)
       }
       """
+  }
+
+  /// An exercise-1 file that borrows the answer from a module of the
+  /// workbook instead of computing it (`import` is what it tries).
+  static func borrowingExercise1(_ reference: String, importing module: String, call: String) -> String {
+    "\(module)\n" + reference.replacingOccurrences(
+      of: "public func gradNorm(", with: "public func gradNorm(_ parameters: [Tensor], normType: Double = 2) throws -> Double {\n  \(call)\n}\n\nfunc ownGradNorm(")
   }
 
   /// A copy of the package, without build products, at a fresh folder.
@@ -136,6 +132,23 @@ struct EndToEndGradingTests {
     let log = test.output + test.errorOutput
     #expect(test.termination != .exited(0), "\(log.suffix(2000))")
     #expect(log.contains("tampered"), "\(log.suffix(2000))")
+
+    // Borrowing: exercise 1 importing the answer key (not one of its
+    // dependencies) to return the reference's answer does not build; nor
+    // does reaching into the judge with @testable.
+    let reference1 = try String(contentsOf: copy.appendingPathComponent("Solutions/ex1-norm-clipping/NormClipping.swift"), encoding: .utf8)
+    for (module, call) in [
+      ("import AnswerKey", "try ReferenceCode.code.ex1!.gradNorm(parameters, normType)"),
+      ("@testable import Judge", "_ = Verdict.self; return try ownGradNorm(parameters, normType: normType)"),
+    ] {
+      try Self.borrowingExercise1(reference1, importing: module, call: call).write(
+        to: copy.appendingPathComponent(Exercise.ex1.sourceFile), atomically: true, encoding: .utf8)
+      let borrowed = try Self.swift(["run", "workbook", "check", "ex1", "--json"], in: copy)
+      let json = borrowed.output.split(separator: "\n", omittingEmptySubsequences: false)
+        .drop { $0 != "[" }.joined(separator: "\n")
+      let state = try? JSONDecoder().decode([ExerciseReport].self, from: Data(json.utf8)).first?.state
+      #expect(state == .doesNotCompile, "\(module): \(state.map { "\($0)" } ?? borrowed.output.suffix(1500))")
+    }
     #expect(!log.contains("✔ Test \"Exercise 3 check\""), "\(log.suffix(2000))")
   }
 }
