@@ -174,7 +174,7 @@ let package = Package(
 
     // The judge: checks, verdicts and diagnoses from observations and
     // answers, and the parent side of the runners' protocol.
-    .target(name: "Judge", dependencies: ["Harness", "Contract"]),
+    .target(name: "Judge", dependencies: ["Harness", "Contract", "Measures"]),
     // What a student runs: list, check, hint, watch, run, reset.
     .target(
       name: "StudentCommands", dependencies: ["WorkbookKit", "Judge", "Harness", "Charts", "Contract"] + key,

@@ -4,10 +4,23 @@
 /// columns and a combining accent takes none, so tables and chart legends
 /// built on `count` come out ragged as soon as a run is named in another
 /// script. This is a compact approximation of East Asian Width, good enough
-/// for labels; it is not a full implementation of UAX #11.
-enum DisplayWidth {
-  static func of(_ text: String) -> Int {
-    text.unicodeScalars.reduce(0) { $0 + of($1) }
+/// for labels; it is not a full implementation of UAX #11. The escape
+/// codes of colours take no column. The one measure of width the workbook
+/// uses, for charts, tables and wrapped text alike.
+public enum DisplayWidth {
+  public static func of(_ text: String) -> Int {
+    var count = 0
+    var inEscape = false
+    for scalar in text.unicodeScalars {
+      if inEscape {
+        if scalar.properties.isAlphabetic { inEscape = false }
+      } else if scalar == "\u{1B}" {
+        inEscape = true
+      } else {
+        count += of(scalar)
+      }
+    }
+    return count
   }
 
   static func of(_ character: Character) -> Int {

@@ -41,7 +41,7 @@ public struct Check: Sendable {
     func result(_ status: CheckResult.Status, _ message: String, _ mistakes: [Mistake] = []) -> CheckResult {
       CheckResult(
         exercise: exercise, check: id, title: title, status: status, message: message, mistakes: mistakes,
-        guides: mistakes.map { GuideReference($0, checkedBy: exercise) })
+        guides: mistakes.map { GuideSection($0, checkedBy: exercise) })
     }
     if let stub = evidence.notImplemented {
       let number = stub.exercise ?? exercise.rawValue
@@ -62,7 +62,7 @@ public struct Check: Sendable {
   /// "This looks like the mistake “X”. Read …:57." for each mistake named.
   static func pointers(_ mistakes: [Mistake], exercise: Exercise) -> String {
     guard !mistakes.isEmpty else { return "" }
-    let references = mistakes.map { GuideReference($0, checkedBy: exercise) }
+    let references = mistakes.map { GuideSection($0, checkedBy: exercise) }
     if mistakes.count == 1 {
       return "\nThis looks like \(mistakes[0].label). Read \(references[0].location)."
     }

@@ -32,7 +32,7 @@ public struct CheckResult: Codable, Sendable, Equatable {
   /// where they give the same result, each of several) does.
   public var mistakes: [Mistake]
   /// Where the guide explains each, in the same order.
-  public var guides: [GuideReference]
+  public var guides: [GuideSection]
   /// Whether the check ran on scenarios the student's copy does not hold
   /// (an autograder's hidden seeds).
   public var hidden: Bool
@@ -41,7 +41,7 @@ public struct CheckResult: Codable, Sendable, Equatable {
 
   public init(
     exercise: Exercise, check: String, title: String, status: Status, message: String,
-    mistakes: [Mistake] = [], guides: [GuideReference] = [], hidden: Bool = false, seconds: Double? = nil
+    mistakes: [Mistake] = [], guides: [GuideSection] = [], hidden: Bool = false, seconds: Double? = nil
   ) {
     self.exercise = exercise
     self.check = check

@@ -1,4 +1,5 @@
 import Foundation
+import Measures
 
 /// The first way a student's run differs from the expected one, in words:
 /// what was observed and what was expected, never a fix the code may
@@ -120,9 +121,8 @@ public enum Difference {
     if digest {
       return "its norm is \(fixed(a[0] / max(b[0], 1e-300)))× the expected one"
     }
-    let na = a.reduce(0) { $0 + $1 * $1 }.squareRoot(), nb = b.reduce(0) { $0 + $1 * $1 }.squareRoot()
-    let dot = zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
-    let angle = na > 0 && nb > 0 ? acos(min(1, max(-1, dot / (na * nb)))) * 180 / .pi : 0
+    let na = Compare.norm([a]), nb = Compare.norm([b])
+    let angle = angleDegrees([a], [b])
     return "its norm is \(fixed(na / max(nb, 1e-300)))× the expected one and the angle between them "
       + "\(fixed(angle, 3))°"
   }

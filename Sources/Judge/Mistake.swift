@@ -97,7 +97,7 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
 
   /// The exercises whose guides explain it, in exercise order: those whose
   /// checks can name it. A check's message points into the guide of the
-  /// exercise being graded (see `GuideReference.init(_:checkedBy:)`).
+  /// exercise being graded (see `GuideSection.init(_:checkedBy:)`).
   public var guides: [Exercise] {
     switch self {
     case .lossNotDivided, .zeroGradInsideWindow, .stepEveryMicroBatch, .noZeroGradAfterStep, .stepOffByOne,

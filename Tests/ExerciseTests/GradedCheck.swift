@@ -43,8 +43,7 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
   .deletingLastPathComponent()
 
 /// WORKBOOK_SOLUTIONS=1: the runners link Solutions/ (see Package.swift).
-let gradingSolutions = ["1", "true", "yes"].contains(
-  (ProcessInfo.processInfo.environment["WORKBOOK_SOLUTIONS"] ?? "").lowercased())
+let gradingSolutions = GradedCode.isSolutions
 
 /// Where a failure of `result` shows in an editor: in the graded exercise
 /// file, at the function the check is about (see `CheckLocation`).

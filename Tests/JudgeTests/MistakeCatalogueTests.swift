@@ -34,7 +34,7 @@ struct MistakeCatalogueTests {
   func headingInGuides(_ mistake: Mistake) {
     #expect(!mistake.guides.isEmpty)
     for exercise in mistake.guides {
-      let reference = GuideReference(mistake, checkedBy: exercise)
+      let reference = GuideSection(mistake, checkedBy: exercise)
       #expect(reference.file == exercise.guideFile)
       #expect(reference.line != nil, "no “\(mistake.heading)” heading in \(exercise.guideFile)")
     }
@@ -71,7 +71,7 @@ struct MistakeCatalogueTests {
     }
     let named = try #require(failures.first { $0.mistakes == [expected] }, "no check named only \(expected): \(summary)")
     let guide = try #require(named.guides.first)
-    #expect(guide == GuideReference(expected, checkedBy: known.exercise))
+    #expect(guide == GuideSection(expected, checkedBy: known.exercise))
     #expect(named.message.contains("Read \(guide.location)."), "the message does not send the student to the guide")
   }
 

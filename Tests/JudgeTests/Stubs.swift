@@ -24,6 +24,5 @@ enum Stubs {
 
   /// WORKBOOK_SOLUTIONS=1, as Package.swift reads it: then Exercises/
   /// holds the shipped stubs, not a student's work.
-  static let gradingSolutions = ["1", "true", "yes"].contains(
-    (ProcessInfo.processInfo.environment["WORKBOOK_SOLUTIONS"] ?? "").lowercased())
+  static let gradingSolutions = GradedCode.isSolutions
 }

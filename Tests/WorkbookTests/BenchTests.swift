@@ -28,7 +28,7 @@ struct BenchTests {
 
     deinit { try? FileManager.default.removeItem(at: folder) }
 
-    var reference: PyTorchReference { PyTorchReference(python: python, script: script) }
+    var reference: PyTorchTimes { PyTorchTimes(python: python, script: script) }
   }
 
   static let rows: [(BenchWorkload, [Double])] = [(.mlp, [0.5, 0.6, 0.7]), (.rnn, [9, 10, 11]), (.deep, [1, 2, 3])]
@@ -77,14 +77,14 @@ struct BenchTests {
   @Test("Without Python, or without the script, PyTorch is not measured")
   func nothingToRun() throws {
     let fake = try FakePython("exit 0")
-    let noPython = PyTorchReference(python: fake.folder.appendingPathComponent("no-such-python").path, script: fake.script)
+    let noPython = PyTorchTimes(python: fake.folder.appendingPathComponent("no-such-python").path, script: fake.script)
     guard case let .notMeasured(reason) = noPython.measure([.mlp], steps: 100, runs: 1) else {
       Issue.record("a missing python measured something")
       return
     }
     #expect(reason.contains("was not found"))
 
-    let noScript = PyTorchReference(python: fake.python, script: fake.folder.appendingPathComponent("none.py").path)
+    let noScript = PyTorchTimes(python: fake.python, script: fake.folder.appendingPathComponent("none.py").path)
     #expect(noScript.measure([.mlp], steps: 100, runs: 1) != .measured([:], title: ""))
     guard case .notMeasured = noScript.measure([.mlp], steps: 100, runs: 1) else {
       Issue.record("a missing script measured something")

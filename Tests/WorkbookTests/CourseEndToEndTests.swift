@@ -84,7 +84,7 @@ struct CourseEndToEndTests {
     #expect(check.output.contains("not implemented"))
     let demo = try Self.run(["swift", "run", "workbook", "run", "ex1"], in: copy)
     #expect(demo.termination == .exited(1))
-    #expect(demo.errorOutput.contains("write your code first"), "\(demo.output.suffix(500)) \(demo.errorOutput)")
+    #expect(demo.errorOutput.contains("not implemented yet"), "\(demo.output.suffix(500)) \(demo.errorOutput)")
     let test = try Self.run(["swift", "test"], in: copy)
     let log = test.output + test.errorOutput
     #expect(test.termination != .exited(0))
@@ -144,7 +144,7 @@ struct CourseEndToEndTests {
     defer { try? stub.write(to: file, atomically: true, encoding: .utf8) }
     for (module, call) in [
       ("import AnswerKey", "try ReferenceCode.code.ex1!.gradNorm(parameters, normType)"),
-      ("@testable import Judge", "_ = Verdict.self; return try ownGradNorm(parameters, normType: normType)"),
+      ("@testable import Judge", "_ = try? RecordedAnswers(folders: []); return try ownGradNorm(parameters, normType: normType)"),
     ] {
       try EndToEndGradingTests.borrowingExercise1(reference1, importing: module, call: call).write(
         to: file, atomically: true, encoding: .utf8)

@@ -49,9 +49,14 @@ struct EndToEndGradingTests {
 
   /// An exercise-1 file that borrows the answer from a module of the
   /// workbook instead of computing it (`import` is what it tries).
+  ///
+  /// The reference's own `gradNorm` becomes `ownGradNorm`, which its
+  /// `clipGradNorm` keeps calling; the public `gradNorm` is `call`.
   static func borrowingExercise1(_ reference: String, importing module: String, call: String) -> String {
-    "\(module)\n" + reference.replacingOccurrences(
-      of: "public func gradNorm(", with: "public func gradNorm(_ parameters: [Tensor], normType: Double = 2) throws -> Double {\n  \(call)\n}\n\nfunc ownGradNorm(")
+    "\(module)\n"
+      + reference.replacingOccurrences(of: "try gradNorm(", with: "try ownGradNorm(").replacingOccurrences(
+        of: "public func gradNorm(",
+        with: "public func gradNorm(_ parameters: [Tensor], normType: Double = 2) throws -> Double {\n  \(call)\n}\n\nfunc ownGradNorm(")
   }
 
   /// A copy of the package, without build products, at a fresh folder.
@@ -139,7 +144,7 @@ struct EndToEndGradingTests {
     let reference1 = try String(contentsOf: copy.appendingPathComponent("Solutions/ex1-norm-clipping/NormClipping.swift"), encoding: .utf8)
     for (module, call) in [
       ("import AnswerKey", "try ReferenceCode.code.ex1!.gradNorm(parameters, normType)"),
-      ("@testable import Judge", "_ = Verdict.self; return try ownGradNorm(parameters, normType: normType)"),
+      ("@testable import Judge", "_ = try? RecordedAnswers(folders: []); return try ownGradNorm(parameters, normType: normType)"),
     ] {
       try Self.borrowingExercise1(reference1, importing: module, call: call).write(
         to: copy.appendingPathComponent(Exercise.ex1.sourceFile), atomically: true, encoding: .utf8)

@@ -77,9 +77,9 @@ enum Screen: String, CaseIterable, Sendable, CustomTestStringConvertible {
       return written
     case .bench:
       let rows = BenchWorkload.allCases.map { ($0, [1.234, 11.5, 123.4]) }
-      let measured = PyTorchReference.Outcome.measured(
+      let measured = PyTorchTimes.Outcome.measured(
         [.mlp: 1.2, .rnn: 20, .deep: 3.1], title: "PyTorch 2.4.1, 1 thread, float64")
-      let absent = PyTorchReference.Outcome.notMeasured(
+      let absent = PyTorchTimes.Outcome.notMeasured(
         "python3 cannot import what bench/pytorch_reference.py needs (No module named 'torch')")
       return BenchCommand.header(BenchOptions(), paint: paint, width: width)
         + [measured, absent].flatMap { outcome in

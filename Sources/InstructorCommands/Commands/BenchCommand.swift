@@ -13,7 +13,7 @@ public struct BenchCommand {
 
   public init(options: BenchOptions) { self.options = options }
   var console = Console.standard
-  var pytorch = PyTorchReference()
+  var pytorch = PyTorchTimes()
 
   public func run() throws -> ExitCode {
     console.lines(Self.header(options, paint: console.paint, width: console.width))
@@ -72,7 +72,7 @@ public struct BenchCommand {
   }
 
   /// Where PyTorch's figures come from, or that there are none.
-  static func footer(_ pytorch: PyTorchReference.Outcome, width: Int) -> [String] {
+  static func footer(_ pytorch: PyTorchTimes.Outcome, width: Int) -> [String] {
     switch pytorch {
     case let .measured(_, title):
       return TextWrap.wrap(
@@ -90,7 +90,7 @@ public struct BenchCommand {
   /// meets the target. Narrower than `width` allows, the runs' columns are
   /// left out and the median stays.
   static func table(
-    _ rows: [(BenchWorkload, [Double])], runs: Int, pytorch: PyTorchReference.Outcome,
+    _ rows: [(BenchWorkload, [Double])], runs: Int, pytorch: PyTorchTimes.Outcome,
     width: Int = Terminal.maximumWidth
   ) -> Table {
     let full = table(rows, runs: runs, pytorch: pytorch, showRuns: true)
@@ -99,7 +99,7 @@ public struct BenchCommand {
   }
 
   private static func table(
-    _ rows: [(BenchWorkload, [Double])], runs: Int, pytorch: PyTorchReference.Outcome, showRuns: Bool
+    _ rows: [(BenchWorkload, [Double])], runs: Int, pytorch: PyTorchTimes.Outcome, showRuns: Bool
   ) -> Table {
     var columns: [Table.Column] = [.init("Workload")]
     if showRuns { columns += (1...max(runs, 1)).map { Table.Column("Run \($0)", alignment: .right) } }

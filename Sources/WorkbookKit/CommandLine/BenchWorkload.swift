@@ -19,6 +19,6 @@ public enum BenchWorkload: String, CaseIterable, Sendable {
   }
 
   /// The engine's target: at most half of PyTorch's time, as measured
-  /// beside it by `PyTorchReference`.
+  /// beside it by `PyTorchTimes`.
   public static let targetRatio = 0.5
 }

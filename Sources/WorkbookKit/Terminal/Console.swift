@@ -1,4 +1,5 @@
 import Foundation
+import Harness
 
 /// What every command needs to know about where it writes.
 public struct Console {
@@ -34,7 +35,7 @@ public struct Console {
   /// solutions in place of Exercises/ (Package.swift reads the same
   /// variable, and the runners are built from this very environment).
   public static var gradingSolutions: Bool {
-    ["1", "true", "yes"].contains((ProcessInfo.processInfo.environment["WORKBOOK_SOLUTIONS"] ?? "").lowercased())
+    GradedCode.isSolutions
   }
 
   /// Said once when the graded code is not the student's.

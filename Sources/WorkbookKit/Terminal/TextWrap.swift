@@ -1,3 +1,4 @@
+import Charts
 /// Word wrapping for help texts and diagnostics.
 ///
 /// Only spaces are break points, so a path or a formula is never cut in
@@ -54,22 +55,8 @@ public enum TextWrap {
     return lines + [String(repeating: " ", count: indent) + suffix]
   }
 
-  /// The columns `text` takes on screen: its characters, not counting the
-  /// escape codes of colours.
-  public static func columns(_ text: String) -> Int {
-    var count = 0
-    var inEscape = false
-    for character in text {
-      if inEscape {
-        if character.isLetter { inEscape = false }
-      } else if character == "\u{1B}" {
-        inEscape = true
-      } else {
-        count += 1
-      }
-    }
-    return count
-  }
+  /// The columns `text` takes on screen (see `DisplayWidth`).
+  public static func columns(_ text: String) -> Int { DisplayWidth.of(text) }
 
   /// `wrap` joined into one string.
   public static func wrapped(_ text: String, width: Int, indent: Int = 0, firstIndent: Int? = nil) -> String {

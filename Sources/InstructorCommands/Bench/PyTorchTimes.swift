@@ -12,7 +12,7 @@ import Foundation
 /// measured on another machine, or another day, would compare unlike with
 /// unlike. The script exits with code 3 when it cannot import torch (or
 /// numpy), which is read as "not measured".
-struct PyTorchReference {
+struct PyTorchTimes {
   /// The Python to run the script with: a name looked up on the PATH, or a
   /// path.
   var python = "python3"

@@ -1,25 +1,5 @@
 import Foundation
 
-// The lines a runner and the judge exchange while grading: one JSON object
-// a line, on the runner's standard input (judge → runner) and standard
-// output (runner → judge). The student's own output goes to standard error.
-
-/// What the judge sends a runner.
-public enum JudgeMessage: Codable, Sendable {
-  /// Run this; answer with an observation that carries the same id.
-  case request(id: UInt64, Request)
-  case clipAnswer(ClipAnswer)
-  /// Say `synced` with this token once every observation is written.
-  case sync(UInt64)
-}
-
-/// What a runner sends the judge.
-public enum RunnerMessage: Codable, Sendable {
-  case observation(id: UInt64, Observation)
-  case clipQuestion(ClipQuestion)
-  case synced(UInt64)
-}
-
 /// Lines of JSON as the protocol writes them: NaN and infinities, which
 /// JSON has no numbers for, as strings.
 public enum ProtocolCoding {

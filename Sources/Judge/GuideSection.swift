@@ -5,7 +5,7 @@ import Foundation
 /// The line is looked up in the guide itself when the message is made, so
 /// it stays right when the guide is edited. Without the file (e.g. run from
 /// another directory) the reference still names the file and heading.
-public struct GuideReference: Codable, Sendable, Equatable, CustomStringConvertible {
+public struct GuideSection: Codable, Sendable, Equatable, CustomStringConvertible {
   public var file: String
   public var heading: String
   public var line: Int?
@@ -26,7 +26,7 @@ public struct GuideReference: Codable, Sendable, Equatable, CustomStringConverti
   /// does not (it should: `Mistake.guides` lists every exercise whose
   /// checks can name the mistake).
   ///
-  ///     GuideReference(.lossNotDivided, checkedBy: .ex4).file
+  ///     GuideSection(.lossNotDivided, checkedBy: .ex4).file
   ///     // "Exercises/ex4-accumulation-and-clipping/README.md"
   public init(_ mistake: Mistake, checkedBy exercise: Exercise) {
     let guide = mistake.guides.contains(exercise) ? exercise : mistake.guides.first ?? exercise
