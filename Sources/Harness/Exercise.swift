@@ -50,9 +50,13 @@ public enum Exercise: Int, CaseIterable, Codable, Sendable, Comparable {
 
   public static func < (a: Exercise, b: Exercise) -> Bool { a.rawValue < b.rawValue }
 
-  /// The optional capstone, which `grade` scores only when asked to.
-  public var isCapstone: Bool { self == .ex5 }
+  /// The optional ones (the capstone and the labs after it), which `grade`
+  /// scores only when asked to.
+  public var isOptional: Bool { !Exercise.core.contains(self) }
 
   /// The four exercises every student does.
   public static let core: [Exercise] = [.ex1, .ex2, .ex3, .ex4]
+
+  /// The optional exercises, in order.
+  public static var optional: [Exercise] { allCases.filter(\.isOptional) }
 }

@@ -182,9 +182,9 @@ struct HelpTests {
 
         USAGE: workbook grade [--json <file>] [--junit <file>] [--visibility <when>]
                               [--stdout-visibility <when>] [--capstone]
-                              [--not-submitted <exercises>] [--hidden <folder>]
-                              [--hidden-visibility <when>] [--run-as <user>]
-                              [--time-limit <seconds>]
+                              [--optional <exercises>] [--not-submitted <exercises>]
+                              [--hidden <folder>] [--hidden-visibility <when>]
+                              [--run-as <user>] [--time-limit <seconds>]
 
         OPTIONS:
           --json <file>           Write Gradescope's results.json to this file.
@@ -196,6 +196,8 @@ struct HelpTests {
                                   When students see the autograder's output, with the
                                   same choices. (default: visible)
           --capstone              Grade the optional capstone, ex5, too.
+          --optional <exercises>  Optional exercises to grade too, e.g. ex5,ex6 (25
+                                  points each).
           --not-submitted <exercises>
                                   Exercises whose file was not submitted, e.g. ex2,ex5:
                                   each scores 0 as not submitted.

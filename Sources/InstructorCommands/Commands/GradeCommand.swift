@@ -24,8 +24,8 @@ public struct GradeCommand {
       throw CommandFailure("--json and --junit both name \(jsonPath); give each report its own file")
     }
     var reports: [ExerciseReport] = []
-    // The capstone counts only when the instructor asks for it.
-    let exercises = (options.includeCapstone ? Exercise.allCases : Exercise.core)
+    // An optional exercise counts only when the instructor asks for it.
+    let exercises = Exercise.allCases.filter { !$0.isOptional || options.optional.contains($0) }
     let submitted = exercises.filter { !options.notSubmitted.contains($0) }
     var graded: [Exercise: ExerciseReport] = [:]
     var grading = try console.grading(timeLimit: options.timeLimit, what: "every exercise")

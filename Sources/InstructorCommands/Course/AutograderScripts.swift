@@ -84,6 +84,7 @@ enum AutograderScripts {
       #
       # AUTOGRADER_ROOT: where Gradescope's folders are (default /autograder).
       # WORKBOOK_CAPSTONE=1: grade the optional exercise 5 too.
+      # WORKBOOK_OPTIONAL: optional exercises to grade too, e.g. ex5,ex6.
       # WORKBOOK_HIDDEN_VISIBILITY: when students see the hidden checks
       #   (visible, hidden, after_due_date (the default) or after_published).
       set -uo pipefail
@@ -136,6 +137,7 @@ enum AutograderScripts {
         --hidden-visibility "${WORKBOOK_HIDDEN_VISIBILITY:-after_due_date}")
       [ ${#missing[@]} -gt 0 ] && args+=(--not-submitted "$(IFS=,; echo "${missing[*]}")")
       [ "${WORKBOOK_CAPSTONE:-}" = "1" ] && args+=(--capstone)
+      [ -n "${WORKBOOK_OPTIONAL:-}" ] && args+=(--optional "$WORKBOOK_OPTIONAL")
       "$(swift build --show-bin-path)/workbook" "${args[@]}" \\
         || fail "Grading stopped before it wrote a report; see the autograder's output."
       [ -s "$results" ] || fail "Grading wrote no report."

@@ -25,11 +25,19 @@ public struct ListCommand {
   /// columns aligned; where that is wider than `width`, the count and the
   /// state go on a second line under the title.
   static func render(_ reports: [ExerciseReport], paint: Paint, width: Int) -> [String] {
-    // The capstone is optional: the headline counts the four, and says so.
-    let core = reports.filter { !$0.exercise.isCapstone }
+    // The capstone and the labs are optional: the headline counts the
+    // four, and says which are optional and how many of those are done.
+    let core = reports.filter { !$0.exercise.isOptional }
     let done = core.filter { $0.state == .passed }.count
-    let capstone = reports.first { $0.exercise.isCapstone }
-    let extra = capstone.map { $0.state == .passed ? ", and the optional capstone" : " (ex5 is an optional capstone)" } ?? ""
+    let optional = reports.filter(\.exercise.isOptional)
+    let optionalDone = optional.filter { $0.state == .passed }.count
+    let names = optional.map(\.exercise.name)
+    let listed = names.count > 1 ? names.dropLast().joined(separator: ", ") + " and " + names.last! : names.first ?? ""
+    let verb = names.count > 1 ? "are" : "is"
+    let extra =
+      optional.isEmpty ? ""
+      : optionalDone == 0 ? " (\(listed) \(verb) optional)"
+      : ", and \(optionalDone) of the \(names.count) optional"
     var lines = TextWrap.wrap("Gradient Workbook: \(done) of \(core.count) exercises done\(extra)", width: width)
       .map(paint.bold) + [""]
     let titleWidth = reports.map(\.exercise.title.count).max() ?? 0

@@ -81,7 +81,13 @@ extension Command {
       visibility: try arguments.value("--visibility", expected: choices, Visibility.init) ?? .visible,
       stdoutVisibility: try arguments.value("--stdout-visibility", expected: choices, Visibility.init)
         ?? .visible)
-    options.includeCapstone = arguments.has("--capstone")
+    let optional = Exercise.optional.map(\.name).joined(separator: ",")
+    options.optional = try arguments.value("--optional", expected: "optional exercises, e.g. \(optional)") { text in
+      let names = text.split(separator: ",").map(String.init)
+      let exercises = names.compactMap(Exercise.init(name:))
+      return exercises.count == names.count && !names.isEmpty && exercises.allSatisfy(\.isOptional) ? exercises : nil
+    } ?? []
+    if arguments.has("--capstone"), !options.optional.contains(.ex5) { options.optional.append(.ex5) }
     options.notSubmitted = try arguments.value("--not-submitted", expected: "exercises, e.g. ex2,ex5") { text in
       let names = text.split(separator: ",").map(String.init)
       let exercises = names.compactMap(Exercise.init(name:))

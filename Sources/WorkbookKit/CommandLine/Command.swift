@@ -106,8 +106,8 @@ public struct GradeOptions: Equatable, Sendable {
   /// standard output.
   public var visibility = Visibility.visible
   public var stdoutVisibility = Visibility.visible
-  /// Grade the optional capstone (ex5) too.
-  public var includeCapstone = false
+  /// The optional exercises to grade too (`--capstone` is ex5).
+  public var optional: [Exercise] = []
   /// Exercises whose file was not submitted (an autograder's): each
   /// scores 0 as "not submitted", without being built.
   public var notSubmitted: [Exercise] = []

@@ -162,6 +162,7 @@ extension Verb {
             "--stdout-visibility", "<when>", "When students see the autograder's output, with the same choices.",
             default: "visible"),
           .flag("--capstone", "Grade the optional capstone, ex5, too."),
+          .value("--optional", "<exercises>", "Optional exercises to grade too, e.g. ex5,ex6 (25 points each)."),
           .value(
             "--not-submitted", "<exercises>",
             "Exercises whose file was not submitted, e.g. ex2,ex5: each scores 0 as not submitted."),
