@@ -12,6 +12,7 @@ public enum Difference {
     }
     let (x, y) = Facts.aligned(got, want)
     if let text = schedule(x, y) { return text }
+    if let text = order(got, want) { return text }
     if let text = clipInputs(got, want, x, y) { return text }
     if let text = steps(got, want, x, y) { return text }
     if let text = returned(got.outcome, want.outcome, function: function) { return text }
@@ -77,6 +78,31 @@ public enum Difference {
     return text + "."
   }
 
+  /// When the clipping, the steps and the schedule were called in another
+  /// order than the expected one: the order itself, around where it first
+  /// differs (the bugs projects file most often are of this kind).
+  static func order(_ got: Observation, _ want: Observation) -> String? {
+    func calls(_ observation: Observation) -> [String] {
+      observation.events.compactMap { event in
+        switch event {
+        case .clip: return "clipGradNorm"
+        case .step: return "step()"
+        case .schedulerStep: return "the schedule's step()"
+        case .zeroGrad, .backward, .loss: return nil
+        }
+      }
+    }
+    let a = calls(got), b = calls(want)
+    guard a != b, got.unansweredClip == nil else { return nil }
+    let first = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(a.count, b.count)
+    let from = max(0, first - 2)
+    func around(_ list: [String]) -> String {
+      let shown = list[min(from, list.count)..<min(list.count, first + 3)]
+      return (from > 0 ? "…, " : "") + shown.joined(separator: ", ") + (first + 3 < list.count ? ", …" : "")
+    }
+    return "The calls came in another order: \(around(a)); expected \(around(b))."
+  }
+
   /// The first call of the handed clipping on another gradient.
   static func clipInputs(_ got: Observation, _ want: Observation, _ x: Facts, _ y: Facts) -> String? {
     for (k, (a, b)) in zip(x.clipInputs, y.clipInputs).enumerated() where Agreement.distance(a, b) > 0 {
@@ -119,12 +145,18 @@ public enum Difference {
   /// "its norm is 2.000× the expected one and the angle between them 0°".
   static func compare(_ a: [Double], _ b: [Double], digest: Bool = false) -> String {
     if digest {
-      return "its norm is \(fixed(a[0] / max(b[0], 1e-300)))× the expected one"
+      return "its norm is \(ratio(a[0], b[0]))× the expected one"
     }
     let na = Compare.norm([a]), nb = Compare.norm([b])
     let angle = angleDegrees([a], [b])
-    return "its norm is \(fixed(na / max(nb, 1e-300)))× the expected one and the angle between them "
+    return "its norm is \(ratio(na, nb))× the expected one and the angle between them "
       + "\(fixed(angle, 3))°"
+  }
+
+  /// "4.000", "0.250", "1.000e+06": a ratio with three decimals.
+  static func ratio(_ a: Double, _ b: Double) -> String {
+    let r = a / max(b, 1e-300)
+    return r.isFinite && r < 1e4 ? String(format: "%.3f", r) : String(format: "%.3e", r)
   }
 
   /// A returned value that differs.

@@ -11,43 +11,43 @@ import Judge
 
 extension KnownMistake {
   static let lossNotDivided = KnownMistake(
-    "lossNotDivided", .lossNotDivided, "backward() on each micro-batch's mean loss, unscaled",
+    "lossNotDivided", .lossNotDivided, "each micro-batch's mean loss goes into backward() undivided, so the window's gradients add up to a sum",
     ex3: AccumulationCode(trainWithAccumulation: WrongAccumulation.lossNotDivided))
 
   static let zeroGradInsideWindow = KnownMistake(
-    "zeroGradInsideWindow", .zeroGradInsideWindow, "optimizer.zeroGrad() before every micro-batch's backward()",
+    "zeroGradInsideWindow", .zeroGradInsideWindow, "optimizer.zeroGrad() runs before every micro-batch's backward(), so only the last micro-batch's gradient is left at step()",
     ex3: AccumulationCode(trainWithAccumulation: WrongAccumulation.zeroGradInsideWindow))
 
   static let stepEveryMicroBatch = KnownMistake(
-    "stepEveryMicroBatch", .stepEveryMicroBatch, "step() and zeroGrad() after every micro-batch's backward()",
+    "stepEveryMicroBatch", .stepEveryMicroBatch, "step() and zeroGrad() run after every micro-batch's backward()",
     ex3: AccumulationCode(trainWithAccumulation: WrongAccumulation.stepEveryMicroBatch))
 
   static let noZeroGradAfterStep = KnownMistake(
-    "noZeroGradAfterStep", .noZeroGradAfterStep, "zeroGrad() once before the loop, never after step()",
+    "noZeroGradAfterStep", .noZeroGradAfterStep, "zeroGrad() runs once before the loop and never after step(), so each window's gradient is added to the last one's",
     ex3: AccumulationCode(trainWithAccumulation: WrongAccumulation.noZeroGradAfterStep))
 
   static let stepOffByOne = KnownMistake(
-    "stepOffByOne", .stepOffByOne, "steps when i % accumulationSteps == 0 with a 0-based i",
+    "stepOffByOne", .stepOffByOne, "the loop steps when i % accumulationSteps == 0 with a 0-based i, one micro-batch too early",
     ex3: AccumulationCode(trainWithAccumulation: WrongAccumulation.stepOffByOne))
 
   static let partialWindowDropped = KnownMistake(
-    "partialWindowDropped", .partialWindowDropped, "loops over full windows only, so a shorter last window is skipped",
+    "partialWindowDropped", .partialWindowDropped, "the loop takes full windows only, so a shorter last window gets no step",
     ex3: AccumulationCode(trainWithAccumulation: WrongAccumulation.partialWindowDropped))
 
   static let partialWindowDividedBySteps = KnownMistake(
     "partialWindowDividedBySteps", .partialWindowDividedBySteps,
-    "every loss divided by accumulationSteps, also in a shorter last window",
+    "every loss is divided by accumulationSteps, also in a shorter last window",
     ex3: AccumulationCode(trainWithAccumulation: WrongAccumulation.dividedBySteps), alsoNamed: [.meanOfMicroBatchMeans])
 
   static let meanOfMicroBatchMeans = KnownMistake(
     "meanOfMicroBatchMeans", .meanOfMicroBatchMeans,
-    "each loss divided by the window's micro-batch count, whatever the micro-batch sizes",
+    "each loss is divided by the window's micro-batch count, whatever the micro-batch sizes, so samples in small micro-batches count more",
     ex3: AccumulationCode(trainWithAccumulation: WrongAccumulation.dividedByWindowCount),
     alsoNamed: [.partialWindowDividedBySteps])
 
   static let meanOfWindowLosses = KnownMistake(
     "meanOfMicroBatchMeans (one backward)", .meanOfMicroBatchMeans,
-    "the window's losses averaged into one tensor, one backward() per window",
+    "the window's losses are averaged into one tensor and backward() runs once per window",
     ex3: AccumulationCode(trainWithAccumulation: WrongAccumulation.meanOfWindowLosses))
 
   static let oneBackwardPerWindow = KnownMistake(

@@ -10,43 +10,43 @@ import Judge
 
 extension KnownMistake {
   static let clipEachMicroBatch = KnownMistake(
-    "clipEachMicroBatch", .clipEachMicroBatch, "clipGradNorm after every micro-batch's backward()",
+    "clipEachMicroBatch", .clipEachMicroBatch, "clipGradNorm runs after every micro-batch's backward(), on the sum so far, instead of once for the window",
     ex4: .reference(WrongAccumulationClipping.clipEachMicroBatch))
 
   static let clipAfterStep = KnownMistake(
-    "clipAtWrongTime (after step)", .clipAtWrongTime, "clipGradNorm after optimizer.step()",
+    "clipAtWrongTime (after step)", .clipAtWrongTime, "clipGradNorm runs after optimizer.step(), when the step has already used the unclipped gradient",
     ex4: .reference(WrongAccumulationClipping.clipAfterStep))
 
   static let clipBeforeLastBackward = KnownMistake(
     "clipAtWrongTime (before the last backward)", .clipAtWrongTime,
-    "clipGradNorm placed before the window's last backward()",
+    "clipGradNorm runs before the window's last backward(), which adds its gradient unclipped",
     ex4: .reference(WrongAccumulationClipping.clipBeforeLastBackward))
 
   static let recordsClippedNorm = KnownMistake(
-    "returnsClippedNorm (exercise 4)", .returnsClippedNorm, "each record holds the norm measured after clipping",
+    "returnsClippedNorm (exercise 4)", .returnsClippedNorm, "each record holds the norm measured after clipping, not the one clipGradNorm returned",
     ex4: .reference(WrongAccumulationClipping.recordsClippedNorm))
 
   static let clippedLossNotDivided = KnownMistake(
-    "lossNotDivided (exercise 4)", .lossNotDivided, "backward() on each micro-batch's mean loss, unscaled",
+    "lossNotDivided (exercise 4)", .lossNotDivided, "each micro-batch's mean loss goes into backward() undivided, so the window's gradients add up to a sum",
     ex4: .reference(WrongAccumulationClipping.lossNotDivided))
 
   static let clippedZeroGradInsideWindow = KnownMistake(
     "zeroGradInsideWindow (exercise 4)", .zeroGradInsideWindow,
-    "optimizer.zeroGrad() before every micro-batch's backward()",
+    "optimizer.zeroGrad() runs before every micro-batch's backward(), so only the last micro-batch's gradient is left at step()",
     ex4: .reference(WrongAccumulationClipping.zeroGradInsideWindow))
 
   static let clippedNoZeroGradAfterStep = KnownMistake(
-    "noZeroGradAfterStep (exercise 4)", .noZeroGradAfterStep, "zeroGrad() once before the loop, never after step()",
+    "noZeroGradAfterStep (exercise 4)", .noZeroGradAfterStep, "zeroGrad() runs once before the loop and never after step(), so each window's gradient is added to the last one's",
     ex4: .reference(WrongAccumulationClipping.noZeroGradAfterStep))
 
   static let clippedPartialWindowDividedBySteps = KnownMistake(
     "partialWindowDividedBySteps (exercise 4)", .partialWindowDividedBySteps,
-    "every loss divided by accumulationSteps, also in a shorter last window",
+    "every loss is divided by accumulationSteps, also in a shorter last window",
     ex4: .reference(WrongAccumulationClipping.dividedBySteps), alsoNamed: [.meanOfMicroBatchMeans])
 
   static let thresholdTimesSteps = KnownMistake(
     "lossNotDivided (maxNorm × accumulationSteps)", .lossNotDivided,
-    "unscaled losses, and maxNorm multiplied by accumulationSteps to make up for it",
+    "the losses are not divided and maxNorm is multiplied by accumulationSteps to make up for it, which makes every step accumulationSteps times too long",
     ex4: .reference(WrongAccumulationClipping.thresholdTimesSteps))
 
   static let clippedOneBackwardPerWindow = KnownMistake(
@@ -56,7 +56,7 @@ extension KnownMistake {
 
   static let validatesMaxNormLate = KnownMistake(
     "validatesTooLate", .validatesTooLate,
-    "no check of maxNorm: clipGradNorm rejects it, after a window has run",
+    "maxNorm is not checked before training: clipGradNorm rejects it only after a window has run",
     ex4: .reference(WrongAccumulationClipping.validatesMaxNormLate))
 }
 

@@ -11,44 +11,44 @@ import Judge
 
 extension KnownMistake {
   static let clipBeforeUnscale = KnownMistake(
-    "clipBeforeUnscale", .clipBeforeUnscale, "clipGradNorm on the scaled gradients, then unscaleGradients",
+    "clipBeforeUnscale", .clipBeforeUnscale, "clipGradNorm runs on the scaled gradients, before unscaleGradients",
     ex5: .reference(WrongMixedPrecision.clipBeforeUnscale))
 
   static let unscalePerMicroBatch = KnownMistake(
-    "unscalePerMicroBatch", .unscalePerMicroBatch, "unscaleGradients after every micro-batch's backward()",
+    "unscalePerMicroBatch", .unscalePerMicroBatch, "unscaleGradients runs after every micro-batch's backward(), dividing the earlier micro-batches' share again",
     ex5: .reference(WrongMixedPrecision.unscalePerMicroBatch))
 
   static let stepDespiteOverflow = KnownMistake(
     "stepDespiteOverflow", .stepDespiteOverflow,
-    "optimizer.step() with no check of foundInf (the scale still backs off)",
+    "optimizer.step() runs without looking at foundInf (the scale still backs off)",
     ex5: .reference(WrongMixedPrecision.stepDespiteOverflow))
 
   static let infCheckOnLossOnly = KnownMistake(
-    "infCheckOnLossOnly", .infCheckOnLossOnly, "an overflow looked for in the scaled loss, not in the gradients",
+    "infCheckOnLossOnly", .infCheckOnLossOnly, "the loop looks for an overflow in the scaled loss only, not in the gradients",
     ex5: .reference(WrongMixedPrecision.infCheckOnLossOnly))
 
   static let infCheckAfterClip = KnownMistake(
-    "infCheckAfterClip", .infCheckAfterClip, "the gradients checked for .isInfinite after clipGradNorm",
+    "infCheckAfterClip", .infCheckAfterClip, "the gradients are checked with .isInfinite after clipGradNorm, which has turned every inf into NaN",
     ex5: .reference(WrongMixedPrecision.infCheckAfterClip))
 
   static let scaleNeverUpdated = KnownMistake(
-    "scaleNeverUpdated", .scaleNeverUpdated, "no updateScale call: the scale stays at its initial value",
+    "scaleNeverUpdated", .scaleNeverUpdated, "updateScale is never called, so the scale stays at its initial value",
     ex5: .reference(WrongMixedPrecision.scaleNeverUpdated))
 
   static let scaleUpdatedPerMicroBatch = KnownMistake(
     "scaleUpdatedPerMicroBatch", .scaleUpdatedPerMicroBatch,
-    "updateScale after every micro-batch's backward(), with the gradients so far",
+    "updateScale runs after every micro-batch's backward(), with the gradients so far",
     ex5: .reference(WrongMixedPrecision.scaleUpdatedPerMicroBatch))
 
   static let growthWithoutTrackerReset = KnownMistake(
     "growthWithoutTrackerReset", .growthWithoutTrackerReset,
-    "updateScale grows when tracker ≥ growthInterval and never resets it: it grows on every later step",
+    "updateScale grows the scale when the tracker reaches growthInterval (≥) and never resets the tracker, so it grows again at every later step",
     ex5: .reference(unscaleGradients: Reference.code.ex5.unscaleGradients, updateScale: WrongMixedPrecision.growthWithoutReset),
     function: "updateScale")
 
   static let growthOnceWithoutTrackerReset = KnownMistake(
     "growthWithoutTrackerReset (grows once)", .growthWithoutTrackerReset,
-    "updateScale grows when tracker == growthInterval and never resets it: it never grows again",
+    "updateScale grows the scale when the tracker equals growthInterval and never resets the tracker, so it never grows again",
     ex5: .reference(unscaleGradients: Reference.code.ex5.unscaleGradients, updateScale: WrongMixedPrecision.growthOnce),
     function: "updateScale")
 
@@ -59,22 +59,22 @@ extension KnownMistake {
     function: "unscaleGradients")
 
   static let multiplyWhenUnscaling = KnownMistake(
-    "unscaleWrongWay (multiplied)", .unscaleWrongWay, "unscaleGradients divides by 1 / scale, multiplying by it",
+    "unscaleWrongWay (multiplied)", .unscaleWrongWay, "unscaleGradients divides by 1 / scale, which multiplies by the scale",
     ex5: .reference(
       unscaleGradients: WrongMixedPrecision.divideByInverse, updateScale: Reference.code.ex5.updateScale),
     function: "unscaleGradients")
 
   static let schedulerPerMicroBatch = KnownMistake(
-    "schedulerPerMicroBatch", .schedulerPerMicroBatch, "scheduler.step() after every micro-batch's backward()",
+    "schedulerPerMicroBatch", .schedulerPerMicroBatch, "scheduler.step() runs after every micro-batch's backward(), not once per step taken",
     ex5: .reference(WrongMixedPrecision.schedulerPerMicroBatch))
 
   static let scheduleAdvancedOnSkip = KnownMistake(
     "scheduleAdvancedOnSkip", .scheduleAdvancedOnSkip,
-    "scheduler.step() on every window, the PyTorch idiom, also when the step was skipped",
+    "scheduler.step() runs on every window, as PyTorch's usual loop does, also when the step was skipped",
     ex5: .reference(WrongMixedPrecision.scheduleAdvancedOnSkip))
 
   static let noZeroGradAfterSkip = KnownMistake(
-    "noZeroGradAfterSkip", .noZeroGradAfterSkip, "optimizer.zeroGrad() only inside `if !foundInf`, after a step",
+    "noZeroGradAfterSkip", .noZeroGradAfterSkip, "optimizer.zeroGrad() runs only inside `if !foundInf`, so a skipped window's overflowed gradients stay in .grad",
     ex5: .reference(WrongMixedPrecision.noZeroGradAfterSkip))
 }
 

@@ -9,7 +9,7 @@ import Judge
 
 extension KnownMistake {
   static let missingSquareRoot = KnownMistake(
-    "missingSquareRoot", .missingSquareRoot, "gradNorm returns Σ g² for normType 2, forgetting the square root",
+    "missingSquareRoot", .missingSquareRoot, "gradNorm returns Σ g² for normType 2, without the square root",
     ex1: .measuring(with: WrongNormClipping.gradNormWithoutRoot), function: "gradNorm")
 
   static let wrongPNormRoot = KnownMistake(
@@ -17,47 +17,47 @@ extension KnownMistake {
     ex1: .measuring(with: WrongNormClipping.gradNormRaisedToP), function: "gradNorm")
 
   static let nanLostInMax = KnownMistake(
-    "nanLostInMinMax (max)", .nanLostInMinMax, "gradNorm's infinity norm takes Swift's max, which drops a NaN",
+    "nanLostInMinMax (max)", .nanLostInMinMax, "gradNorm's infinity norm uses Swift's max, which drops a NaN",
     ex1: .measuring(with: WrongNormClipping.gradNormDroppingNaN), function: "gradNorm")
 
   static let nanLostInMin = KnownMistake(
-    "nanLostInMinMax (min)", .nanLostInMinMax, "clipGradNorm's factor is min(1, ratio), which turns a NaN ratio into 1",
+    "nanLostInMinMax (min)", .nanLostInMinMax, "clipGradNorm's factor is min(1, ratio), and Swift's min turns a NaN ratio into 1",
     ex1: Reference.code.ex1.replacing(clipGradNorm: WrongNormClipping.clipGradNormWithNaNFactorOne), function: "clipGradNorm")
 
   static let clipsWeightsNotGradients = KnownMistake(
-    "clipsWeightsNotGradients", .clipsWeightsNotGradients, "clipGradNorm multiplies p.data, not p.grad, by the factor",
+    "clipsWeightsNotGradients", .clipsWeightsNotGradients, "clipGradNorm multiplies the parameters (p.data), not their gradients (p.grad), by the factor",
     ex1: Reference.code.ex1.replacing(clipGradNorm: WrongNormClipping.clipGradNormScalingWeights), function: "clipGradNorm")
 
   static let perParameterNorm = KnownMistake(
-    "perParameterNorm", .perParameterNorm, "clipGradNorm scales each parameter by its own norm",
+    "perParameterNorm", .perParameterNorm, "clipGradNorm scales each parameter's gradient by that parameter's own norm. That is a method of its own elsewhere (TensorFlow's tf.clip_by_norm, optax's clip_by_block_rms, adaptive clipping), but this exercise's contract is PyTorch's clip_grad_norm_: one norm over all gradients together",
     ex1: Reference.code.ex1.replacing(clipGradNorm: WrongNormClipping.clipGradNormPerParameter), function: "clipGradNorm")
 
   static let valueClipInsteadOfNorm = KnownMistake(
-    "valueClipInsteadOfNorm", .valueClipInsteadOfNorm, "clipGradNorm clamps every entry into ±maxNorm",
+    "valueClipInsteadOfNorm", .valueClipInsteadOfNorm, "clipGradNorm clamps every entry into ±maxNorm, which is clipping by value",
     ex1: Reference.code.ex1.replacing(clipGradNorm: WrongNormClipping.clipGradNormByClamping), function: "clipGradNorm")
 
   static let returnsClippedNorm = KnownMistake(
-    "returnsClippedNorm", .returnsClippedNorm, "clipGradNorm returns the norm measured after clipping",
+    "returnsClippedNorm", .returnsClippedNorm, "clipGradNorm returns the norm measured after clipping instead of the one before",
     ex1: Reference.code.ex1.replacing(clipGradNorm: WrongNormClipping.clipGradNormReturningClippedNorm), function: "clipGradNorm")
 
   static let scalesUpSmallGradients = KnownMistake(
-    "scalesUpSmallGradients", .scalesUpSmallGradients, "clipGradNorm multiplies by maxNorm / (norm + 1e-6) without min(1, ·)",
+    "scalesUpSmallGradients", .scalesUpSmallGradients, "clipGradNorm multiplies by maxNorm / (norm + 1e-6) without min(1, ·), which stretches a gradient below maxNorm",
     ex1: Reference.code.ex1.replacing(clipGradNorm: WrongNormClipping.clipGradNormWithoutMin), function: "clipGradNorm")
 
   static let missingEpsilon = KnownMistake(
-    "missingEpsilon", .missingEpsilon, "clipGradNorm's factor is min(1, maxNorm / norm), without the + 1e-6",
+    "missingEpsilon", .missingEpsilon, "clipGradNorm's factor is min(1, maxNorm / norm), without the + 1e-6. That is TensorFlow's and optax's rule; this exercise's contract is PyTorch's, which adds 1e-6 to the norm",
     ex1: Reference.code.ex1.replacing(clipGradNorm: WrongNormClipping.clipGradNormWithoutEpsilon), function: "clipGradNorm")
 
   static let noZeroGradBeforeBackward = KnownMistake(
-    "noZeroGradBeforeBackward", .noZeroGradBeforeBackward, "trainStep calls backward() without zeroGrad() first",
+    "noZeroGradBeforeBackward", .noZeroGradBeforeBackward, "trainStep calls backward() without zeroGrad() first, so gradients left from before are added in",
     ex1: Reference.code.ex1.replacing(trainStep: WrongNormClipping.trainStepWithoutZeroGrad), function: "trainStep")
 
   static let trainStepReportsClippedNorm = KnownMistake(
-    "returnsClippedNorm (trainStep)", .returnsClippedNorm, "trainStep records the norm measured after clipping",
+    "returnsClippedNorm (trainStep)", .returnsClippedNorm, "trainStep records the norm measured after clipping instead of the one clipGradNorm returned",
     ex1: Reference.code.ex1.replacing(trainStep: WrongNormClipping.trainStepReportingClippedNorm), function: "trainStep")
 
   static let clipAfterStepInTrainStep = KnownMistake(
-    "clipAtWrongTime (exercise 1)", .clipAtWrongTime, "trainStep clips after optimizer.step()",
+    "clipAtWrongTime (exercise 1)", .clipAtWrongTime, "trainStep clips after optimizer.step(), when the step has already used the unclipped gradient",
     ex1: Reference.code.ex1.replacing(trainStep: WrongNormClipping.trainStepClippingAfterStep), function: "trainStep")
 
   static let clipsOnlyAboveThreshold = KnownMistake(

@@ -10,20 +10,20 @@ import Judge
 extension KnownMistake {
   static let normClipInsteadOfValue = KnownMistake(
     "normClipInsteadOfValue", .normClipInsteadOfValue,
-    "clipGradValue scales the whole gradient to norm clipValue, as clipGradNorm does",
+    "clipGradValue scales the whole gradient to norm clipValue, as clipGradNorm does, instead of clamping each entry",
     ex2: Reference.code.ex2.replacing(clipGradValue: WrongValueClipping.clipGradValueByNorm), function: "clipGradValue")
 
   static let noZeroGradBeforeValueClippedBackward = KnownMistake(
     "noZeroGradBeforeBackward (exercise 2)", .noZeroGradBeforeBackward,
-    "trainStep calls backward() without zeroGrad() first",
+    "trainStep calls backward() without zeroGrad() first, so gradients left from before are added in",
     ex2: Reference.code.ex2.replacing(trainStep: WrongValueClipping.trainStepWithoutZeroGrad), function: "trainStep")
 
   static let clampAfterStep = KnownMistake(
-    "clipAtWrongTime (exercise 2)", .clipAtWrongTime, "trainStep clamps the gradient after optimizer.step()",
+    "clipAtWrongTime (exercise 2)", .clipAtWrongTime, "trainStep clamps the gradient after optimizer.step(), when the step has already used the unclamped gradient",
     ex2: Reference.code.ex2.replacing(trainStep: WrongValueClipping.trainStepClampingAfterStep), function: "trainStep")
 
   static let cosineNotClamped = KnownMistake(
-    "cosineNotClamped", .cosineNotClamped, "compareClipping takes acos of the cosine without clamping it into [−1, 1]",
+    "cosineNotClamped", .cosineNotClamped, "compareClipping takes acos of the cosine without clamping it into [−1, 1], and rounding puts it a hair past 1",
     ex2: Reference.code.ex2.replacing(compareClipping: WrongValueClipping.compareClippingWithoutClamp), function: "compareClipping")
 
   static let rejectsZeroClipValue = KnownMistake(

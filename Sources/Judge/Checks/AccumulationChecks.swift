@@ -127,7 +127,7 @@ enum AccumulationChecks {
     guard losses.count == expected, let first = losses.first, let last = losses.last, last.isFinite, last < first else {
       throw Verdict.finding(
         "\(expected) accumulated steps should lower the loss; the returned losses were "
-          + "\(losses.map { fixed($0, 3) }).", item: item, evidence: evidence, function: function, tolerance: tolerance)
+          + Difference.shortList(losses, digits: 3) + ".", item: item, evidence: evidence, function: function, tolerance: tolerance)
     }
   }
 }
