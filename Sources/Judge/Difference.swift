@@ -149,8 +149,9 @@ public enum Difference {
     }
     let na = Compare.norm([a]), nb = Compare.norm([b])
     let angle = angleDegrees([a], [b])
+    // Below a thousandth of a degree the angle is rounding, not direction.
     return "its norm is \(ratio(na, nb))× the expected one and the angle between them "
-      + "\(fixed(angle, 3))°"
+      + "\(angle < 1e-3 ? "0" : fixed(angle, 3))°"
   }
 
   /// "4.000", "0.250", "1.000e+06": a ratio with three decimals.
@@ -229,7 +230,8 @@ public func exact(_ x: Double) -> String { x.isFinite ? "\(x)" : format(x) }
 
 /// "3.20e-04", for distances in messages.
 public func sci(_ x: Double) -> String { String(format: "%.2e", x) }
-/// "1.000", for ratios and values in messages; NaN and infinities by name.
+/// "1.000", for ratios and values in messages; NaN and infinities by name,
+/// and -0 as 0 (the sign of a zero means nothing to the student).
 public func fixed(_ x: Double, _ digits: Int = 4) -> String {
-  x.isFinite ? String(format: "%.\(digits)g", x) : format(x)
+  x == 0 ? "0" : x.isFinite ? String(format: "%.\(digits)g", x) : format(x)
 }
