@@ -31,6 +31,18 @@ public struct Grader: Sendable {
     return ExerciseReport(exercise: exercise, results: chosen.map { grade($0, observer: observer) })
   }
 
+  /// Lines of a student's output shown under a check that did not pass.
+  public static let printedLimit = 20
+
+  /// "Your code printed:" and the lines, or nothing when it printed none.
+  static func printedSection(_ printed: [String]) -> String {
+    let lines = Array(printed.drop { $0.isEmpty }.reversed().drop { $0.isEmpty }.reversed())
+    guard !lines.isEmpty else { return "" }
+    let shown = lines.prefix(printedLimit).map { "  | " + $0 }
+    let more = lines.count > printedLimit ? ["  | … \(lines.count - printedLimit) more lines"] : []
+    return "\nYour code printed:\n" + (shown + more).joined(separator: "\n")
+  }
+
   /// One check's result.
   public func grade(_ check: Check, observer: any Observer) -> CheckResult {
     let started = Date()
@@ -39,11 +51,12 @@ public struct Grader: Sendable {
     do {
       let answers = try requests.map { try self.answers.answer($0) }
       switch observer.observe(requests, answers: answers, check: check) {
-      case let .observed(observations):
+      case let .observed(observations, printed):
         result = check.judge(
           Evidence(items: zip(zip(requests, observations), answers).map { pair, answer in
             Evidence.Item(scenario: pair.0.scenario, student: pair.1, answer: answer)
           }))
+        if result.status == .failed { result.message += Self.printedSection(printed) }
       case let .ended(status, message):
         result = CheckResult(
           exercise: check.exercise, check: check.id, title: check.title, status: status, message: message)

@@ -9,7 +9,9 @@ public protocol Observer {
 
 /// What running one check's requests gave.
 public enum CheckRun {
-  case observed([Observation])
+  /// What the code did, and what it printed meanwhile (shown under a
+  /// check that fails: a student debugging with `print` should see it).
+  case observed([Observation], printed: [String] = [])
   /// The check cannot be judged: the code crashed, ran out of time or
   /// wrote something that is not an observation (`tampered`). The message
   /// says what happened.

@@ -60,7 +60,7 @@ public final class RunnerObserver: Observer {
       let token = UInt64.random(in: 1...UInt64.max)
       running.send(.sync(token))
       try running.synced(token, by: deadline)
-      return .observed(observations)
+      return .observed(observations, printed: running.printed)
     } catch let end as Child.End {
       let printed = child?.printed ?? []
       let errors = child?.errorText ?? ""
@@ -73,9 +73,6 @@ public final class RunnerObserver: Observer {
       return .ended(.crashed, "The grading process could not start: \(error)")
     }
   }
-
-  /// Lines of the student's output shown under a check that did not pass.
-  public static let printedLimit = 20
 }
 
 /// One runner child and its three streams.

@@ -100,5 +100,6 @@ struct ForgeryTests {
   func printedIsText() {
     let results = Fixture.grade("forged-stdout", checks: ["one-window"])
     #expect(results.first?.status == .failed, "\(results.map(\.message))")
+    #expect(results.first?.message.contains("Your code printed:\n  | {\"observation\"") == true, "\(results.map(\.message))")
   }
 }
