@@ -86,13 +86,17 @@ struct HelpTests {
       Help.text(for: .hint) == """
         OVERVIEW: Show the next hint for an exercise.
 
-        Each time you ask, one more hint is shown. The count is kept in
-        .build/workbook-hints.json.
+        Each time you ask, one more hint is shown, about the function whose
+        check fails first in your code as it is now (the exercise is graded
+        first); once every check passes, about the exercise's Challenge.
+        The count is kept in .build/workbook-hints.json.
 
-        USAGE: workbook hint [<exercise>] [--all] [--reset]
+        USAGE: workbook hint [<exercise>] [<function>] [--all] [--reset]
 
         ARGUMENTS:
           <exercise>              ex1 … ex5 (optional with --reset).
+          <function>              Hints about this function (e.g. clipGradNorm), or
+                                  Challenge.
 
         OPTIONS:
           --all                   Show every hint for the exercise.

@@ -37,6 +37,7 @@ struct HintTextTests {
     let hints = Hints.hints(for: exercise)
     let functions = try Self.functionsWithTODO(exercise)
     #expect(!functions.isEmpty, "no TODO(\(exercise.name)) in \(exercise.sourceFile)")
+    #expect(Hints.groups(for: exercise).map(\.function) == functions, "one group per function with a TODO, in order")
     let firstHints = functions.map { function in hints.firstIndex { Self.mentions($0, function) } }
     for (function, index) in zip(functions, firstHints) where index == nil {
       Issue.record("no hint of \(exercise.name) mentions \(function)")
@@ -54,7 +55,9 @@ struct HintTextTests {
       // would be kept, and could end up past the edge.
       #expect(!hint.isEmpty && !hint.contains("\n"), "\(hint)")
     }
-    let lines = HintCommand.renderAll(exercise, hints, paint: Paint(enabled: false), width: 80)
+    let groups = Hints.groups(for: exercise) + [Hints.challenge(for: exercise)]
+    #expect(!Hints.challenge(for: exercise).hints.isEmpty, "no Challenge hints for \(exercise.name)")
+    let lines = HintCommand.renderAll(exercise, groups, paint: Paint(enabled: false), width: 80)
     for line in lines where line.count > 80 {
       Issue.record("\(line.count) columns: \(line)")
     }

@@ -47,9 +47,12 @@ enum Screen: String, CaseIterable, Sendable, CustomTestStringConvertible {
         + WatchCommand.footer(Exercise.ex4.sourceFile, time: "10:42:07 PM", paint: paint, width: width)
     case .hints:
       return Exercise.allCases.flatMap { exercise -> [String] in
-        let hints = Hints.hints(for: exercise)
-        return hints.indices.flatMap { HintCommand.render(exercise, hints, index: $0, paint: paint, width: width) }
-          + HintCommand.renderAll(exercise, hints, paint: paint, width: width)
+        let groups = Hints.groups(for: exercise) + [Hints.challenge(for: exercise)]
+        return groups.flatMap { group in
+          group.hints.indices.flatMap {
+            HintCommand.render(exercise, group, index: $0, paint: paint, width: width)
+          }
+        } + HintCommand.renderAll(exercise, groups, paint: paint, width: width)
       }
     case .grade:
       return [WidthFixtures.stubs, WidthFixtures.inProgress, WidthFixtures.passing].flatMap { reports in

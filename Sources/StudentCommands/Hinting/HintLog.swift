@@ -10,19 +10,20 @@ import Judge
 /// already ignored by git, so the count never ends up in a commit, and
 /// `swift package clean` starting the hints over is a fair side effect.
 struct HintLog: Codable, Equatable {
-  /// Exercise name ("ex3") → hints shown so far.
+  /// "ex1 clipGradNorm" (an exercise and a hint group) → hints shown so far.
   var shown: [String: Int] = [:]
 
-  /// The hint to show now (0-based) out of `total`, counting it as shown.
-  /// Past the last hint it keeps returning the last one.
-  mutating func next(for exercise: Exercise, total: Int) -> Int {
-    let count = min(shown[exercise.name, default: 0] + 1, total)
-    shown[exercise.name] = count
+  /// The hint of `group` to show now (0-based) out of `total`, counting it
+  /// as shown. Past the last hint it keeps returning the last one.
+  mutating func next(for exercise: Exercise, group: String, total: Int) -> Int {
+    let key = "\(exercise.name) \(group)"
+    let count = min(shown[key, default: 0] + 1, total)
+    shown[key] = count
     return max(count - 1, 0)
   }
 
   mutating func reset(_ exercise: Exercise?) {
-    if let exercise { shown[exercise.name] = nil } else { shown = [:] }
+    if let exercise { shown = shown.filter { !$0.key.hasPrefix(exercise.name + " ") } } else { shown = [:] }
   }
 }
 

@@ -67,7 +67,8 @@ extension Command {
 
   private static func hintOptions(_ arguments: Arguments) throws(UsageError) -> HintOptions {
     let options = HintOptions(
-      exercise: try arguments.exercise(at: 0), all: arguments.has("--all"), reset: arguments.has("--reset"))
+      exercise: try arguments.exercise(at: 0), function: arguments.positionals.dropFirst().first,
+      all: arguments.has("--all"), reset: arguments.has("--reset"))
     if options.all && options.reset { throw .conflictingOptions("--all", "--reset", verb: .hint) }
     if options.exercise == nil && !options.reset { throw .missingArgument("<exercise>", verb: .hint) }
     return options

@@ -38,11 +38,15 @@ public struct CheckOptions: Equatable, Sendable {
 public struct HintOptions: Equatable, Sendable {
   /// nil only with `reset` (start every exercise's hints over).
   public var exercise: Exercise?
+  /// The function (or "Challenge") to get hints about; nil: the one whose
+  /// check fails first.
+  public var function: String?
   public var all = false
   public var reset = false
 
-  public init(exercise: Exercise?, all: Bool = false, reset: Bool = false) {
+  public init(exercise: Exercise?, function: String? = nil, all: Bool = false, reset: Bool = false) {
     self.exercise = exercise
+    self.function = function
     self.all = all
     self.reset = reset
   }

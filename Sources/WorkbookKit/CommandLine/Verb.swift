@@ -89,11 +89,15 @@ extension Verb {
       return VerbSpec(
         verb: self, summary: "Show the next hint for an exercise.",
         discussion: """
-          Each time you ask, one more hint is shown. The count is kept in
-          .build/workbook-hints.json.
+          Each time you ask, one more hint is shown, about the function whose
+          check fails first in your code as it is now (the exercise is graded
+          first); once every check passes, about the exercise's Challenge.
+          The count is kept in .build/workbook-hints.json.
           """,
         arguments: [
-          ArgumentSpec(name: "<exercise>", help: "ex1 … ex5 (optional with --reset).", isOptional: true)
+          ArgumentSpec(name: "<exercise>", help: "ex1 … ex5 (optional with --reset).", isOptional: true),
+          ArgumentSpec(
+            name: "<function>", help: "Hints about this function (e.g. clipGradNorm), or Challenge.", isOptional: true),
         ],
         options: [
           .flag("--all", "Show every hint for the exercise."),
