@@ -1,5 +1,6 @@
 /// y = x·W + b, with W stored as [in, out] so the forward pass is one matmul
-/// without a transpose.
+/// without a transpose: the op `Tensor.linear`, which autocast runs in low
+/// precision as a whole.
 public final class Linear: Module {
   public let weight: Tensor
   public let bias: Tensor
@@ -23,7 +24,7 @@ public final class Linear: Module {
         op: "Linear", lhs: input.shape, rhs: weight.shape,
         detail: "input must be [batch, \(weight.shape[0])]")
     }
-    return try input.matmul(weight) + bias
+    return try Tensor.linear(input, weight: weight, bias: bias)
   }
 
   public func namedParameters() -> [(name: String, tensor: Tensor)] {
