@@ -189,7 +189,8 @@ let package = Package(
     // It links no student code: it builds and runs the runners below.
     .executableTarget(name: "workbook", dependencies: ["WorkbookCommand"]),
 
-    .testTarget(name: "AutogradTests", dependencies: ["Autograd", "Contract"]),
+    // Told how the engine was built, to pick the fingerprint recorded for it.
+    .testTarget(name: "AutogradTests", dependencies: ["Autograd", "Contract"], swiftSettings: engineBuild),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Autograd"]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
     // What a student runs: every check of every exercise on their code,

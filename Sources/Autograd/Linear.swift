@@ -1,5 +1,6 @@
 /// y = x·W + b, with W stored as [in, out] so the forward pass is one matmul
-/// without a transpose.
+/// without a transpose: the op `Tensor.linear`, which autocast runs in low
+/// precision as a whole.
 public final class Linear: Module {
   /// [in, out]: PyTorch's `nn.Linear` stores the transpose, [out, in]. An
   /// output unit's weights are therefore a column here, a row there.
@@ -26,7 +27,7 @@ public final class Linear: Module {
         op: "Linear", lhs: input.shape, rhs: weight.shape,
         detail: "input must be [batch, \(weight.shape[0])]")
     }
-    return try input.matmul(weight) + bias
+    return try Tensor.linear(input, weight: weight, bias: bias)
   }
 
   /// `"weight"` and `"bias"`, PyTorch's names.

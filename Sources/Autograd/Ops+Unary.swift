@@ -1,7 +1,9 @@
 import Foundation
 
 // Elementwise functions. Where the derivative is cheapest from the output
-// (exp, tanh, sigmoid) the backward rule reuses the saved output values.
+// (exp, tanh, sigmoid) the backward rule reuses the saved output values:
+// those ops work out their type first, so what they save is the output as
+// it is held (rounded, under autocast), as PyTorch saves it.
 
 extension Tensor {
   public func square() throws -> Tensor {
@@ -20,8 +22,9 @@ extension Tensor {
   }
 
   public func exp() throws -> Tensor {
-    let y = mapValues(data, Foundation.exp)
-    return try Tensor.record(y, shape: shape, op: "exp", inputs: [self]) { g in
+    let type = Autocast.computeType("exp", [self])
+    let y = type.round(mapValues(data, Foundation.exp))
+    return try Tensor.record(y, shape: shape, op: "exp", inputs: [self], dtype: type) { g in
       [zipValues(g, y, *)]
     }
   }
@@ -35,16 +38,19 @@ extension Tensor {
   }
 
   public func tanh() throws -> Tensor {
-    let y = tanhValues(data)
-    return try Tensor.record(y, shape: shape, op: "tanh", inputs: [self]) { g in
+    let type = Autocast.computeType("tanh", [self])
+    let y = type.round(tanhValues(data))
+    return try Tensor.record(y, shape: shape, op: "tanh", inputs: [self], dtype: type) { g in
       [zipValues(g, y) { g, y in g * (1 - y * y) }]
     }
   }
 
   public func sigmoid() throws -> Tensor {
     // Written as two branches so large |x| never overflows exp.
-    let y = mapValues(data) { x in x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x)) }
-    return try Tensor.record(y, shape: shape, op: "sigmoid", inputs: [self]) { g in
+    let type = Autocast.computeType("sigmoid", [self])
+    let y = type.round(
+      mapValues(data) { x in x >= 0 ? 1 / (1 + Foundation.exp(-x)) : Foundation.exp(x) / (1 + Foundation.exp(x)) })
+    return try Tensor.record(y, shape: shape, op: "sigmoid", inputs: [self], dtype: type) { g in
       [zipValues(g, y) { g, y in g * y * (1 - y) }]
     }
   }

@@ -24,11 +24,12 @@ extension Tensor {
       guard gradient.shape == shape else {
         throw TensorError.shapeMismatch(op: "backward", lhs: shape, rhs: gradient.shape, detail: "the gradient must have the tensor's shape")
       }
-      seed = gradient.data
+      seed = dtype.round(gradient.data)
     } else {
       guard count == 1 else {
         throw TensorError.backwardFailed("a tensor of shape \(shape) needs a gradient argument; only one-element tensors seed with 1")
       }
+      // 1 in any type: a loss's own gradient is never rounded away.
       seed = [1]
     }
 
@@ -41,20 +42,21 @@ extension Tensor {
         tensor.accumulateGrad(upstream)
         continue
       }
-      // Under autocast every gradient the backward pass computes is a
-      // half-precision number, as in an fp16 backward pass: a value that
-      // shrinks layer by layer reaches 0 as soon as it falls under 2⁻²⁵.
-      let half = Autocast.isEnabled
-      let inputGrads = half ? node.backward(upstream).map { $0.map { $0.map(Half.round) } } : node.backward(upstream)
-      for (input, inputGrad) in zip(node.inputs, inputGrads) where input.requiresGrad {
+      if tensor.retainsGrad { tensor.accumulateGrad(upstream) }
+      for (input, inputGrad) in zip(node.inputs, node.backward(upstream)) where input.requiresGrad {
         guard let inputGrad else { continue }
+        // The op's backward produces its gradients in the type it ran in
+        // (a float16 matmul's dW too); an input of another type gets its
+        // gradient in its own type, as the cast autocast put before the op
+        // converts it back. Both are no-ops in float32.
+        let grad = input.dtype.round(node.dtype.round(inputGrad))
         let key = ObjectIdentifier(input)
         if var sum = pending.removeValue(forKey: key) {
-          addInPlace(&sum, inputGrad)
-          if half { sum = sum.map(Half.round) }
-          pending[key] = sum
+          // Gradients from several uses add up in the input's own type.
+          addInPlace(&sum, grad)
+          pending[key] = input.dtype.round(sum)
         } else {
-          pending[key] = inputGrad
+          pending[key] = grad
         }
       }
       tensor.node = nil
@@ -86,21 +88,14 @@ extension Tensor {
     return order
   }
 
-  /// Adds a gradient into `.grad`. Under `autocast`, the contribution and
-  /// the stored sum are rounded to half precision, as an fp16 gradient
-  /// would be; otherwise this is a plain `Double` sum.
+  /// Adds a gradient into `.grad`, in Double: a parameter is float32, and
+  /// its gradient adds up over micro-batches in float32, whatever type the
+  /// ops that produced it ran in. (A retained gradient of a low-precision
+  /// activation stays in its tensor's type.)
   private func accumulateGrad(_ upstream: [Double]) {
-    if Autocast.isEnabled {
-      let half = upstream.map(Half.round)
-      if let grad {
-        grad.data = zip(grad.data, half).map { Half.round($0 + $1) }
-      } else {
-        grad = Tensor(half, shape: shape)
-      }
-      return
-    }
     if let grad {
       addInPlace(&grad.data, upstream)
+      if dtype != .float32 { grad.data = dtype.round(grad.data) }
     } else {
       grad = Tensor(upstream, shape: shape)
     }

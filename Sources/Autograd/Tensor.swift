@@ -18,12 +18,21 @@ public final class Tensor {
   public var requiresGrad: Bool
   /// The accumulated gradient of a leaf, `nil` until a backward pass reaches
   /// it (or after `zeroGrad()`, which sets it back to `nil` like PyTorch 2).
+  /// It adds up in Double (float32) whatever the ops computed in. A tensor
+  /// made by an op keeps one only after `retainGrad()`.
   public var grad: Tensor?
+  /// The type the values are held in: float32 (Double) for every tensor
+  /// made outside `autocast`; an op's output inside it has the type the op
+  /// ran in (see `Autocast.opTable`), and its `data` holds only values of
+  /// that type.
+  public internal(set) var dtype: DType = .float32
 
   /// The operation that produced this tensor; `nil` for leaves.
   var node: Node?
   /// Set once a backward pass has consumed and freed this tensor's graph.
   var graphReleased = false
+  /// Set by `retainGrad()`: keep the gradient of this non-leaf in `grad`.
+  var retainsGrad = false
 
   /// Creates a tensor from row-major `data`.
   ///
@@ -88,6 +97,10 @@ public final class Tensor {
   public var rank: Int { shape.count }
   /// True for tensors made by the user rather than by a recorded operation.
   public var isLeaf: Bool { node == nil }
+  /// The name of the recorded op that made this tensor ("linear", "tanh"),
+  /// as PyTorch's `grad_fn` names it; nil for a leaf, and once `backward()`
+  /// has freed the graph.
+  public var gradFn: String? { node?.op }
 
   /// The value of a one-element tensor, like PyTorch's `item()`.
   public func item() -> Double {
@@ -111,10 +124,19 @@ public final class Tensor {
     return flat
   }
 
-  /// A new leaf with the same values that records nothing (PyTorch's
-  /// `detach()`); its storage is copied lazily, on first write.
+  /// A new leaf with the same values and type that records nothing
+  /// (PyTorch's `detach()`); its storage is copied lazily, on first write.
   public func detach() -> Tensor {
-    Tensor(data, shape: shape)
+    let copy = Tensor(data, shape: shape)
+    copy.dtype = dtype
+    return copy
+  }
+
+  /// Keeps this tensor's gradient in `grad` after `backward()` although an
+  /// op made it, like PyTorch's `retain_grad()`: to look at the gradient
+  /// flowing through an activation (its values are in the tensor's type).
+  public func retainGrad() {
+    retainsGrad = true
   }
 
   /// Sets the gradient back to `nil` (or to zeros with `setToNone: false`).
