@@ -10,7 +10,8 @@ public enum Snapshot: Codable, Sendable {
   case full([[Double]])
   /// The L2 norm, then the dot products with `Snapshot.directionCount`
   /// fixed pseudo-random unit-scale directions. Two vectors that differ
-  /// differ in these too, except by a vanishing chance.
+  /// differ in these too, except by a vanishing chance. A vector with an
+  /// inf or NaN adds where they are (`nonFinitePattern`).
   case digest([Double])
 
   /// How many directions a digest projects on.
@@ -42,8 +43,37 @@ public enum Snapshot: Codable, Sendable {
     }
   }
 
+  /// How many bits of the non-finite entries' places a digest keeps.
+  static let patternBits = 32
+
   static func digest(of values: [[Double]]) -> [Double] {
     let all = values.flatMap { $0 }
+    let projections = project(all.map { $0.isFinite ? $0 : 0 })
+    guard all.contains(where: { !$0.isFinite }) else { return [Compare.norm(values)] + projections }
+    return [Compare.norm(values)] + projections + nonFinitePattern(all)
+  }
+
+  /// Where `values` hold an inf, a -inf or a NaN, hashed, spelled as
+  /// `patternBits` infinities (+∞ for a 1, −∞ for a 0). Without it every
+  /// vector with a NaN would have the same digest (the norm and every
+  /// projection NaN), and a clipping recorded for one gradient that
+  /// overflowed would be handed back for another. Infinities because
+  /// `Agreement` compares them exactly and leaves them out of the
+  /// relative distance of the finite numbers.
+  static func nonFinitePattern(_ values: [Double]) -> [Double] {
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    for (i, x) in values.enumerated() where !x.isFinite {
+      let kind: UInt64 = x.isNaN ? 3 : x > 0 ? 1 : 2
+      // FNV-1a over the place and the kind.
+      for byte in [UInt64(i) & 0xFF, (UInt64(i) >> 8) & 0xFF, (UInt64(i) >> 16) & 0xFF, kind] {
+        hash = (hash ^ byte) &* 0x100_0000_01B3
+      }
+    }
+    return (0..<patternBits).map { (hash >> UInt64($0)) & 1 == 1 ? .infinity : -.infinity }
+  }
+
+  /// The dot products of `all` with the fixed directions.
+  static func project(_ all: [Double]) -> [Double] {
     var state: UInt64 = 0x9E37_79B9_7F4A_7C15
     var projections = [Double](repeating: 0, count: directionCount)
     for x in all {
@@ -56,6 +86,6 @@ public enum Snapshot: Codable, Sendable {
         projections[d] += (z >> 63) == 0 ? x : -x
       }
     }
-    return [Compare.norm(values)] + projections
+    return projections
   }
 }
