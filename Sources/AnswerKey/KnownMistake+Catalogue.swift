@@ -23,6 +23,7 @@ extension KnownMistake {
     .clipBeforeUnscale, .unscalePerMicroBatch, .stepDespiteOverflow, .infCheckOnLossOnly, .infCheckAfterClip,
     .scaleNeverUpdated, .scaleUpdatedPerMicroBatch, .growthWithoutTrackerReset, .growthOnceWithoutTrackerReset,
     .unscaleTwice, .multiplyWhenUnscaling, .schedulerPerMicroBatch, .scheduleAdvancedOnSkip, .noZeroGradAfterSkip,
+    .scaleAfterBackward, .oneBackwardPerWindowScaled,
   ]
 
   init(

@@ -75,7 +75,64 @@ extension ProblemSpec {
         },
         lossFunction: { try mse($0, $1) }, learningRate: 0.05,
         makeData: { count, rng in try .addingProblem(count: count, length: 6, rng: &rng) })
+    case .confidentClassifier:
+      return .confidentClassifier(seed: seed)
     }
+  }
+}
+
+extension Problem {
+  /// An MLP classifier already sure of every sample, as late in training.
+  /// Each sample is labelled with the class the model gives it, and only
+  /// samples it separates by a clear logit margin (the top quarter of a
+  /// pilot draw) are kept; the last layer is then scaled so that margin is
+  /// 20. Every softmax is within e⁻²⁰ ≈ 2e-9 of its label, so the gradient
+  /// entries lie below float16's smallest subnormal, 2⁻²⁴ ≈ 5.96e-8: only
+  /// a loss scaled before a float16 backward pass keeps them (as in
+  /// Micikevicius et al. 2018, "Mixed Precision Training", Fig. 3, where
+  /// most of SSD's activation gradients sit below 2⁻²⁴).
+  static func confidentClassifier(seed: UInt64) -> Problem {
+    let base = { () -> MLP in
+      var rng = SplitMix64(seed: seed)
+      return MLP([2, 8, 3], activation: .tanh, rng: &rng)
+    }
+    /// The class `model` gives `x`, and its lead over the runner-up.
+    func judged(_ model: MLP, _ x: [Double]) throws -> (label: Int, margin: Double) {
+      let logits = try noGrad { try model(Tensor(x, shape: [1, 2])) }.data
+      let ranked = logits.indices.sorted { logits[$0] > logits[$1] }
+      return (ranked[0], logits[ranked[0]] - logits[ranked[1]])
+    }
+    var pilot = SplitMix64(seed: seed ^ 0xC0_FFEE)
+    let margins = ((try? (0..<64).map { _ in try judged(base(), [pilot.normal(), pilot.normal()]).margin }) ?? [1])
+      .sorted()
+    let threshold = max(margins[margins.count * 3 / 4], 1e-3)
+    let factor = 20 / threshold
+    let makeModel = { () -> MLP in
+      let model = base()
+      for p in model.layers.last?.parameters() ?? [] { p.data = p.data.map { $0 * factor } }
+      return model
+    }
+    return Problem(
+      name: "MLP classifier sure of every sample (seed \(seed))", makeModel: makeModel,
+      lossFunction: { try softmaxCrossEntropy($0, $1) }, learningRate: 0.2,
+      makeData: { count, rng in
+        let model = base()
+        var inputs: [Double] = [], labels: [Double] = []
+        var drawn = 0
+        while labels.count < count {
+          drawn += 1
+          guard drawn <= 1000 * count else {
+            throw DatasetError.invalidArgument(
+              call: "confidentClassifier", detail: "no \(count) confident samples in \(drawn - 1) draws")
+          }
+          let x = [rng.normal(), rng.normal()]
+          let (label, margin) = try judged(model, x)
+          guard margin >= threshold else { continue }
+          inputs += x
+          labels.append(Double(label))
+        }
+        return try Dataset(inputs: Tensor(inputs, shape: [count, 2]), targets: Tensor(labels))
+      })
   }
 }
 

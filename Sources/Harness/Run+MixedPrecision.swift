@@ -49,18 +49,26 @@ extension Run {
     defer {
       observation.parameters = .full(values(of: model))
       observation.gradients = parameters.map { $0.grad?.data }
-      observation.measured["scale after"] = lossScale.scale
-      observation.measured["tracker after"] = Double(lossScale.growthTracker)
+      if spec.observesScaler {
+        observation.measured["scale after"] = lossScale.scale
+        observation.measured["tracker after"] = Double(lossScale.growthTracker)
+      }
     }
     let records = try meter.measure {
       try recorder.watchingBackward {
-        try autocast(spec.precision != .double) {
-        try code.trainWithMixedPrecision(
+        try autocast(spec.precision.dtype ?? .float32, enabled: spec.precision.dtype != nil) {
+          try code.trainWithMixedPrecision(
             model, optimizer, scheduler, batches, spec.accumulationSteps, loss, spec.maxNorm, &lossScale, clipper)
         }
       }
     }
-    observation.outcome = .returned(.windows(records))
+    // Unobserved, the scale is reported as 1 for every window.
+    let observed = records.map { record -> MixedPrecisionRecord in
+      var record = record
+      if !spec.observesScaler { record.scale = 1 }
+      return record
+    }
+    observation.outcome = .returned(.windows(observed))
   }
 
   /// The scenario's initial scale: given, or the power of two at which the

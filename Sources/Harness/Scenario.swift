@@ -1,4 +1,5 @@
 import Foundation
+import Autograd
 
 /// One run of a graded function that the judge asks the harness for: which
 /// function, and how to build its inputs.
@@ -57,6 +58,9 @@ public struct ProblemSpec: Codable, Sendable, CustomStringConvertible {
     case classifier
     /// An Elman RNN on the adding problem, with exploding recurrent weights.
     case recurrent
+    /// An MLP 2 → 8 → 3 (tanh) already sure of every sample, as late in
+    /// training: its gradients lie below float16's smallest value.
+    case confidentClassifier
   }
 
   public var kind: Kind
@@ -72,6 +76,7 @@ public struct ProblemSpec: Codable, Sendable, CustomStringConvertible {
 
   public static func regression(seed: UInt64) -> ProblemSpec { ProblemSpec(.regression, seed: seed) }
   public static func classifier(seed: UInt64) -> ProblemSpec { ProblemSpec(.classifier, seed: seed) }
+  public static func confidentClassifier(seed: UInt64) -> ProblemSpec { ProblemSpec(.confidentClassifier, seed: seed) }
   public static func recurrent(seed: UInt64, hidden: Int? = nil) -> ProblemSpec {
     ProblemSpec(.recurrent, seed: seed, hidden: hidden)
   }
@@ -287,6 +292,15 @@ public struct ScalerSpec: Codable, Sendable, CustomStringConvertible {
 public struct MixedPrecisionSpec: Codable, Sendable, CustomStringConvertible {
   public enum Precision: String, Codable, Sendable {
     case double, float16, bfloat16
+
+    /// The type `autocast` runs the loop in; nil for autocast off.
+    public var dtype: DType? {
+      switch self {
+      case .double: return nil
+      case .float16: return .float16
+      case .bfloat16: return .bfloat16
+      }
+    }
   }
 
   public enum InitialScale: Codable, Sendable {
@@ -330,6 +344,14 @@ public struct MixedPrecisionSpec: Codable, Sendable, CustomStringConvertible {
     self.staleGradients = staleGradients
     self.memoryBudget = memoryBudget
   }
+
+  /// Whether the scaler's bookkeeping (the scale each window used, the
+  /// scale and tracker at the end) is observed. Not in bfloat16: it has
+  /// float32's range, so a power-of-two scale changes no bit of any
+  /// gradient, and a loop may leave the scaler out, as PyTorch's recipe
+  /// for bfloat16 does (`GradScaler` is for float16; the AMP docs' "Gradient
+  /// Scaling" section). Such a loop is graded on what it trained.
+  public var observesScaler: Bool { precision != .bfloat16 }
 
   public var description: String {
     let scale: String

@@ -37,6 +37,7 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
   case schedulerPerMicroBatch
   case scheduleAdvancedOnSkip
   case noZeroGradAfterSkip
+  case scaleAfterBackward
   // Norm clipping (exercise 1).
   case perParameterNorm
   case valueClipInsteadOfNorm
@@ -80,6 +81,7 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
     case .schedulerPerMicroBatch: return "The schedule stepped after every micro-batch"
     case .scheduleAdvancedOnSkip: return "The schedule advanced on a skipped step"
     case .noZeroGradAfterSkip: return "No zeroGrad after a skipped step"
+    case .scaleAfterBackward: return "The scale applied after backward()"
     case .perParameterNorm: return "A norm per parameter instead of one global norm"
     case .valueClipInsteadOfNorm: return "Clamping values instead of scaling by the norm"
     case .normClipInsteadOfValue: return "Scaling by the norm instead of clamping values"
@@ -108,7 +110,7 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
     case .validatesTooLate: return [.ex4, .ex5]
     case .clipBeforeUnscale, .unscalePerMicroBatch, .stepDespiteOverflow, .infCheckOnLossOnly, .infCheckAfterClip,
       .scaleNeverUpdated, .scaleUpdatedPerMicroBatch, .growthWithoutTrackerReset, .unscaleWrongWay,
-      .schedulerPerMicroBatch, .scheduleAdvancedOnSkip, .noZeroGradAfterSkip:
+      .schedulerPerMicroBatch, .scheduleAdvancedOnSkip, .noZeroGradAfterSkip, .scaleAfterBackward:
       return [.ex5]
     case .clipAtWrongTime: return [.ex1, .ex2, .ex4]
     case .returnsClippedNorm: return [.ex1, .ex4]

@@ -10,7 +10,9 @@ struct VariantCheck: CustomTestStringConvertible {
   var testDescription: String { "\(variant.name): \(check.testDescription)" }
 
   static let all: [VariantCheck] = CorrectVariant.all.flatMap { variant in
-    CheckCase.all.filter { $0.exercise == variant.exercise }.map { VariantCheck(variant: variant, check: $0) }
+    CheckCase.all.filter { check in
+      check.exercise == variant.exercise && (variant.checks?.contains(check.id) ?? true)
+    }.map { VariantCheck(variant: variant, check: $0) }
   }
 }
 
@@ -22,6 +24,14 @@ struct CorrectVariantTests {
   func passes(_ pair: VariantCheck) throws {
     let result = try pair.check.run(on: pair.variant.code)
     #expect(result.status == .passed, "[\(result.status.rawValue)] \(result.message)")
+  }
+
+  @Test("A variant written for some checks names checks of its exercise")
+  func checksExist() {
+    for variant in CorrectVariant.all {
+      let ids = Set(CheckCase.all.filter { $0.exercise == variant.exercise }.map(\.id))
+      #expect(variant.checks.map { $0.isSubset(of: ids) } ?? true, "\(variant.name)")
+    }
   }
 
   @Test("Variants have distinct names")

@@ -15,6 +15,8 @@ struct CorrectVariant: CustomTestStringConvertible {
   var description: String
   /// The reference with only `exercise`'s part replaced.
   var code: WorkbookCode
+  /// The checks it is written for; nil for every check of its exercise.
+  var checks: Set<String>? = nil
 
   var testDescription: String { "\(name) (\(exercise.name)): \(description)" }
 
@@ -61,6 +63,20 @@ struct CorrectVariant: CustomTestStringConvertible {
       description: "unscaleGradients divides every gradient, then looks for inf or NaN in a second pass",
       code: .reference(
         ex5: .reference(unscaleGradients: CorrectMixedPrecision.unscaleInTwoPasses, updateScale: Reference.code.ex5.updateScale))),
+    CorrectVariant(
+      name: "(loss * weight) * scale", exercise: .ex5,
+      description: "the scaled loss written as (loss * weight) * scale, as the contract words it",
+      code: .reference(ex5: .reference(CorrectMixedPrecision.loop { loss, weight, scale in try (loss * weight) * scale }))),
+    CorrectVariant(
+      name: "(loss * scale) * weight", exercise: .ex5,
+      description: "the scaled loss written as (loss * scale) * weight",
+      code: .reference(ex5: .reference(CorrectMixedPrecision.loop { loss, weight, scale in try (loss * scale) * weight }))),
+    CorrectVariant(
+      name: "bfloat16 without a scaler", exercise: .ex5,
+      description: "no scale, no unscaling, no skipped steps: the loop PyTorch runs in bfloat16",
+      code: .reference(ex5: .reference(CorrectMixedPrecision.bfloat16WithoutScaler)),
+      checks: ["unscale", "unscale-overflow", "unscale-invalid", "update-backoff", "update-growth", "bfloat16",
+        "invalid-arguments"]),
     CorrectVariant(
       name: "divided by the scale", exercise: .ex5,
       description: "unscaleGradients divides by the scale instead of multiplying by 1 / scale, in an in-place loop",
@@ -316,6 +332,65 @@ enum CorrectAccumulation {
 
 
 enum CorrectMixedPrecision {
+  /// The reference loop with the scaled loss written by `scaled(loss,
+  /// weight, scale)`.
+  static func loop(_ scaled: @escaping (Tensor, Double, Double) throws -> Tensor) -> MixedPrecisionLoop {
+    { model, optimizer, scheduler, microBatches, accumulationSteps, lossFunction, maxNorm, lossScale, clipGradNorm in
+      try WrongMixedPrecision.validate(accumulationSteps, maxNorm)
+      var records: [MixedPrecisionRecord] = []
+      optimizer.zeroGrad()
+      for start in stride(from: 0, to: microBatches.count, by: accumulationSteps) {
+        let window = microBatches[start..<min(start + accumulationSteps, microBatches.count)]
+        let windowSamples = window.reduce(0) { $0 + $1.count }
+        let scale = lossScale.scale
+        var windowLoss = 0.0
+        for batch in window {
+          let loss = try lossFunction(model(batch.inputs), batch.targets)
+          let weight = Double(batch.count) / Double(windowSamples)
+          try scaled(loss, weight, scale).backward()
+          windowLoss += loss.item() * weight
+        }
+        let foundInf = try Reference.unscaleGradients(model.parameters(), scale: scale)
+        let norm = try clipGradNorm(model.parameters(), maxNorm: maxNorm)
+        if !foundInf { optimizer.step() }
+        try Reference.updateScale(&lossScale, foundInf: foundInf)
+        optimizer.zeroGrad()
+        if !foundInf { scheduler.step() }
+        records.append(MixedPrecisionRecord(loss: windowLoss, gradNorm: norm, stepped: !foundInf, scale: scale))
+      }
+      return records
+    }
+  }
+
+  /// bfloat16 has float32's range: PyTorch's bfloat16 recipe has no
+  /// GradScaler, so nothing is scaled, unscaled or skipped.
+  static func bfloat16WithoutScaler(
+    model: any Module, optimizer: any Optimizer, scheduler: LinearWarmup, microBatches: [Batch],
+    accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double, lossScale: inout LossScale,
+    clipGradNorm: GradNormClipper
+  ) throws -> [MixedPrecisionRecord] {
+    try WrongMixedPrecision.validate(accumulationSteps, maxNorm)
+    var records: [MixedPrecisionRecord] = []
+    optimizer.zeroGrad()
+    for start in stride(from: 0, to: microBatches.count, by: accumulationSteps) {
+      let window = microBatches[start..<min(start + accumulationSteps, microBatches.count)]
+      let windowSamples = window.reduce(0) { $0 + $1.count }
+      var windowLoss = 0.0
+      for batch in window {
+        let loss = try lossFunction(model(batch.inputs), batch.targets)
+        let weight = Double(batch.count) / Double(windowSamples)
+        try (loss * weight).backward()
+        windowLoss += loss.item() * weight
+      }
+      let norm = try clipGradNorm(model.parameters(), maxNorm: maxNorm)
+      optimizer.step()
+      optimizer.zeroGrad()
+      scheduler.step()
+      records.append(MixedPrecisionRecord(loss: windowLoss, gradNorm: norm, stepped: true, scale: 1))
+    }
+    return records
+  }
+
   /// GradScaler's state as an object, the way PyTorch keeps it.
   final class Scaler {
     var scale: Double

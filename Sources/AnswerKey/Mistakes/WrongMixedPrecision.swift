@@ -76,6 +76,17 @@ extension KnownMistake {
   static let noZeroGradAfterSkip = KnownMistake(
     "noZeroGradAfterSkip", .noZeroGradAfterSkip, "optimizer.zeroGrad() runs only inside `if !foundInf`, so a skipped window's overflowed gradients stay in .grad",
     ex5: .reference(WrongMixedPrecision.noZeroGradAfterSkip))
+
+  static let scaleAfterBackward = KnownMistake(
+    "scaleAfterBackward", .scaleAfterBackward,
+    "backward() runs on the unscaled loss and the gradients are multiplied by the scale afterwards, too late for "
+      + "what float16 already rounded to 0",
+    ex5: .reference(WrongMixedPrecision.scaleAfterBackward))
+
+  static let oneBackwardPerWindowScaled = KnownMistake(
+    "oneBackwardPerWindow (scaled)", .oneBackwardPerWindow,
+    "the window's scaled losses are summed into one tensor and backward() runs once for the window",
+    ex5: .reference(WrongMixedPrecision.oneBackwardPerWindow))
 }
 
 /// The shape of exercise 5's loop.
@@ -544,6 +555,76 @@ extension WrongMixedPrecision {
         scheduler.step()
       }
       try Reference.updateScale(&lossScale, foundInf: foundInf)
+      records.append(MixedPrecisionRecord(loss: windowLoss, gradNorm: norm, stepped: !foundInf, scale: scale))
+    }
+    return records
+  }
+}
+
+extension WrongMixedPrecision {
+  static func scaleAfterBackward(
+    model: any Module, optimizer: any Optimizer, scheduler: LinearWarmup, microBatches: [Batch],
+    accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double, lossScale: inout LossScale,
+    clipGradNorm: GradNormClipper
+  ) throws -> [MixedPrecisionRecord] {
+    try validate(accumulationSteps, maxNorm)
+    var records: [MixedPrecisionRecord] = []
+    optimizer.zeroGrad()
+    for start in stride(from: 0, to: microBatches.count, by: accumulationSteps) {
+      let window = microBatches[start..<min(start + accumulationSteps, microBatches.count)]
+      let windowSamples = window.reduce(0) { $0 + $1.count }
+      let scale = lossScale.scale
+      var windowLoss = 0.0
+      for batch in window {
+        let loss = try lossFunction(model(batch.inputs), batch.targets)
+        let weight = Double(batch.count) / Double(windowSamples)
+        try (loss * weight).backward()
+        windowLoss += loss.item() * weight
+      }
+      // BUG: scaled after backward(): the float16 backward pass has already
+      // rounded every gradient below 2⁻²⁵ to 0, and 0 × scale is 0.
+      for g in model.parameters().compactMap(\.grad) { g.data = g.data.map { $0 * scale } }
+      let foundInf = try Reference.unscaleGradients(model.parameters(), scale: scale)
+      let norm = try clipGradNorm(model.parameters(), maxNorm: maxNorm)
+      if !foundInf { optimizer.step() }
+      try Reference.updateScale(&lossScale, foundInf: foundInf)
+      optimizer.zeroGrad()
+      if !foundInf { scheduler.step() }
+      records.append(MixedPrecisionRecord(loss: windowLoss, gradNorm: norm, stepped: !foundInf, scale: scale))
+    }
+    return records
+  }
+
+  static func oneBackwardPerWindow(
+    model: any Module, optimizer: any Optimizer, scheduler: LinearWarmup, microBatches: [Batch],
+    accumulationSteps: Int, lossFunction: LossFunction, maxNorm: Double, lossScale: inout LossScale,
+    clipGradNorm: GradNormClipper
+  ) throws -> [MixedPrecisionRecord] {
+    try validate(accumulationSteps, maxNorm)
+    var records: [MixedPrecisionRecord] = []
+    optimizer.zeroGrad()
+    for start in stride(from: 0, to: microBatches.count, by: accumulationSteps) {
+      let window = microBatches[start..<min(start + accumulationSteps, microBatches.count)]
+      let windowSamples = window.reduce(0) { $0 + $1.count }
+      let scale = lossScale.scale
+      var windowLoss = 0.0
+      var scaledSum: Tensor?
+      for batch in window {
+        let loss = try lossFunction(model(batch.inputs), batch.targets)
+        let weight = Double(batch.count) / Double(windowSamples)
+        let scaled = try loss * (weight * scale)
+        scaledSum = try scaledSum.map { try $0 + scaled } ?? scaled
+        windowLoss += loss.item() * weight
+      }
+      // BUG: one backward() for the window keeps every micro-batch's graph
+      // alive until it runs: the memory is a large batch's.
+      try scaledSum?.backward()
+      let foundInf = try Reference.unscaleGradients(model.parameters(), scale: scale)
+      let norm = try clipGradNorm(model.parameters(), maxNorm: maxNorm)
+      if !foundInf { optimizer.step() }
+      try Reference.updateScale(&lossScale, foundInf: foundInf)
+      optimizer.zeroGrad()
+      if !foundInf { scheduler.step() }
       records.append(MixedPrecisionRecord(loss: windowLoss, gradNorm: norm, stepped: !foundInf, scale: scale))
     }
     return records
