@@ -1,14 +1,16 @@
 // Exercise 5, the optional capstone: mixed precision with a dynamic loss
 // scaler, accumulation and clipping in one loop
 //
-// Half precision (fp16) keeps 10 bits of mantissa and 5 of exponent: it
-// cannot hold anything above 65504 or below about 6e-8. Late in training
-// many gradient entries are smaller than that, and in fp16 they silently
-// become 0. Mixed precision multiplies the loss by a large scale before
-// backward(), so the gradients are scaled too and survive; before the
-// optimizer uses them they are divided by the scale again ("unscaled").
-// If the scale was too large, some gradient overflowed to infinity: that
-// step is skipped and the scale halved. After many clean steps it doubles.
+// Half precision (float16) keeps 10 bits of mantissa and 5 of exponent:
+// nothing above 65504 fits, and the smallest value it holds is 2⁻²⁴ ≈
+// 5.96e-8 (anything below 2⁻²⁵ ≈ 2.98e-8 rounds to 0). Late in training
+// many gradient entries are smaller than that, and in a float16 backward
+// pass they silently become 0. Mixed precision multiplies the loss by a
+// large scale before backward(), so the gradients are scaled too and
+// survive; before the optimizer uses them they are divided by the scale
+// again ("unscaled"). If the scale was too large, some gradient overflowed
+// to infinity: that step is skipped and the scale halved. After many clean
+// steps it doubles.
 //
 // This is the loop of real training code: PyTorch's GradScaler with AdamW,
 // a warmup schedule, accumulation (exercise 3) and clipping (exercise 4).
@@ -110,10 +112,12 @@ public func updateScale(_ lossScale: inout LossScale, foundInf: Bool) throws {
 /// warmup schedule, but only if the optimizer stepped: the schedule counts
 /// updates, and a skipped window made none.
 ///
-/// The graders and the demo call this inside `autocast { }`, so what
-/// `backward()` stores in `.grad` is rounded to half precision; the
-/// function itself needs no `autocast`. Zero the gradients before the
-/// first window too.
+/// The graders and the demo call this inside `autocast { }`, as PyTorch
+/// runs a model under `torch.autocast`: matmuls and linear layers compute
+/// in float16 (or bfloat16), and so do their backward passes, where small
+/// gradients round to 0 and large ones to infinity; `.grad` itself adds up
+/// in float32 (Double here). The function needs no `autocast` of its own.
+/// Zero the gradients before the first window too.
 ///
 /// - Parameters:
 ///   - model: the model to train.

@@ -69,7 +69,7 @@ extension Module {
 public enum Activation: String, Sendable, CaseIterable {
   case tanh, relu
 
-  func apply(_ x: Tensor) throws -> Tensor {
+  public func apply(_ x: Tensor) throws -> Tensor {
     switch self {
     case .tanh: return try x.tanh()
     case .relu: return try x.relu()

@@ -276,7 +276,8 @@ extension LineChart {
   /// The dash pattern of a series' line: its style's, or a long dash when
   /// it is identical to a series drawn before it.
   func dash(of index: Int) -> String? {
-    seriesStyle(of: index).dash ?? (identicalSeries(to: index) == nil ? nil : "7 5")
+    seriesStyle(of: index).dash
+      ?? (identicalSeries(to: index) == nil && closeSeries(to: index) == nil ? nil : "7 5")
   }
 
   /// An unbroken run split where it crosses `yMax`: on-scale parts and

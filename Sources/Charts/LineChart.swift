@@ -176,6 +176,9 @@ extension LineChart {
     }
     if let twin = identicalSeries(to: index) {
       parts.append("identical to \(glyph(twin))\(self.series[twin].name), drawn over it")
+    } else if let (twin, gap) = closeSeries(to: index) {
+      let percent = ChartFormat.compact((gap * 1000).rounded(.up) / 10)
+      parts.append("within \(percent) % of \(glyph(twin))\(self.series[twin].name) at every \(xLabel), drawn over it")
     }
     return parts.isEmpty ? nil : "(" + parts.joined(separator: "; ") + ")"
   }
@@ -194,6 +197,34 @@ extension LineChart {
         return abs(drawnValue(a) - drawnValue(b)) <= 1e-9 * max(abs(drawnValue(a)), abs(drawnValue(b)))
       }
     }
+  }
+
+  /// How far apart, relatively, two series may be everywhere and still be
+  /// called drawn over each other: 5 %, less than a text row or a couple of
+  /// SVG pixels on any chart here.
+  static let closeGap = 0.05
+
+  /// The first series drawn before `index`, not identical to it, that it
+  /// stays within `closeGap` of at every point, with the largest relative
+  /// gap: the later one all but hides it, so the legend says so.
+  func closeSeries(to index: Int) -> (twin: Int, gap: Double)? {
+    let values = series[index].values
+    guard values.contains(where: isDrawable) else { return nil }
+    for other in series.indices.prefix(index) {
+      let candidate = series[other].values
+      guard candidate.count == values.count else { continue }
+      var gap = 0.0
+      for (a, b) in zip(candidate, values) {
+        if !isDrawable(a) || !isDrawable(b) {
+          if isDrawable(a) != isDrawable(b) { gap = .infinity }
+          continue
+        }
+        let (x, y) = (drawnValue(a), drawnValue(b))
+        gap = max(gap, abs(x - y) / max(abs(x), abs(y), .leastNormalMagnitude))
+      }
+      if gap <= Self.closeGap { return (other, gap) }
+    }
+    return nil
   }
 
   /// The style of the series at `index`: its own, or its position's.

@@ -66,9 +66,18 @@ extension Hints {
     .ex5: [
       """
       Every check passes: on to the Challenge. Predict what share of the \
-      gradient's entries half precision loses without a scale late in \
-      training, then run `swift run workbook run ex5` and read the underflow \
-      chart.
+      gradient's entries float16 loses without a scale late in training, \
+      then run `swift run workbook run ex5` and read the underflow chart.
+      """,
+      """
+      When the scaler backs off, which gradient overflowed: the loss's, the \
+      output layer's, or another, and in the forward or the backward pass? \
+      Predict, then read the paragraph under the table of `run ex5`.
+      """,
+      """
+      The bfloat16 run has no scaler at all. Predict how many entries it \
+      loses to 0, and why, from its bits (the guide's table), then compare \
+      with the table of `run ex5`.
       """,
       """
       What happens if you clip before unscaling? Predict, then run `swift run \

@@ -28,10 +28,24 @@ struct DemoMixedPrecisionTests {
     #expect(try run.value("finalScale") > 65536)
   }
 
-  @Test("All three runs train; their final losses are reported")
+  @Test("bfloat16 loses no entry to 0 without a scale, and skips nothing")
+  func bfloat16() throws {
+    let run = try Self.run.get()
+    #expect(try run.value("bfloat16LateUnderflow") < 0.005)
+    #expect(try run.value("bfloat16Skipped") == 0)
+  }
+
+  @Test("Every skip is traced to where it overflowed: the backward pass, here")
+  func overflowSource() throws {
+    let run = try Self.run.get()
+    #expect(try run.value("overflowsInBackward") == run.value("scaledSkipped"))
+    #expect(try run.value("overflowsInForward") == 0)
+  }
+
+  @Test("All four runs train; their final losses are reported")
   func losses() throws {
     let run = try Self.run.get()
-    for key in ["double", "unscaled", "scaled"] {
+    for key in ["double", "unscaled", "scaled", "bfloat16"] {
       let loss = try run.value("\(key)TestLoss")
       #expect(loss.isFinite && loss < 0.01, "\(key): \(loss)")
     }

@@ -159,7 +159,7 @@ struct HelpTests {
           --no-scaling            Do not divide the loss, to see what goes wrong (ex3).
           --init-scale <x>        The loss scaler's first scale (ex5). (default: 65536)
           --growth-interval <n>   Clean steps before the scale doubles (ex5). (default:
-                                  100)
+                                  20)
           --clip-before-unscale   Show what clipping before unscaling does (ex5).
           --svg <file>            Save the chart as SVG.
           --csv <file>            Save the per-step numbers as CSV.

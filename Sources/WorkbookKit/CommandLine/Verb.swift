@@ -134,7 +134,7 @@ extension Verb {
           .value("--hidden", "<n>", "Hidden size of the RNN (ex1).", default: "64"),
           .flag("--no-scaling", "Do not divide the loss, to see what goes wrong (ex3)."),
           .value("--init-scale", "<x>", "The loss scaler's first scale (ex5).", default: "65536"),
-          .value("--growth-interval", "<n>", "Clean steps before the scale doubles (ex5).", default: "100"),
+          .value("--growth-interval", "<n>", "Clean steps before the scale doubles (ex5).", default: "20"),
           .flag("--clip-before-unscale", "Show what clipping before unscaling does (ex5)."),
           .value("--svg", "<file>", "Save the chart as SVG."),
           .value("--csv", "<file>", "Save the per-step numbers as CSV."),

@@ -6,24 +6,26 @@ import Harness
 import Measures
 
 extension Demos {
-  /// Exercise 5, the capstone: the same model trained three ways with the
-  /// student's `trainWithMixedPrecision`: Double gradients; half-precision
-  /// gradients without loss scaling (the scale fixed at 1); half precision
-  /// with the dynamic scaler.
+  /// Exercise 5, the capstone: the same model trained four ways with the
+  /// student's `trainWithMixedPrecision`: autocast off (Double, standing in
+  /// for float32); float16 without loss scaling (the scale fixed at 1);
+  /// float16 with the dynamic scaler; bfloat16 without a scaler, as
+  /// PyTorch's bfloat16 recipe runs.
   ///
   /// The model is a deep, narrow MLP on an easy classification: it soon
   /// gets every sample right and grows ever more confident, so its
   /// gradient falls by orders of magnitude, and falls further on its way
-  /// back to the first layers. Before each window the engine measures which
-  /// share of the gradient's entries half precision turns into 0 at the
+  /// back to the first layers. Before each window the demo measures which
+  /// share of the gradient's entries the run's type turns into 0 at the
   /// scale that window uses (the same backward passes in Double and under
-  /// `autocast`).
+  /// `autocast`), and after each skipped window, where its scaled
+  /// gradients overflowed.
   ///
   /// Defaults: MLP 2→16×6→3 tanh on three clusters, AdamW (learning rate
   /// 0.03, `learningRate`), warmup over 20 steps, maxNorm 1 (`threshold`),
   /// 4 micro-batches of 16 a window (`accumulationSteps`), 1000 windows
-  /// (`steps`), initial scale 2¹⁶ (`initScale`), growth interval 100
-  /// (`growthInterval`; PyTorch's default is 2000, too long to see here).
+  /// (`steps`), initial scale 2¹⁶ (`initScale`), growth interval 20
+  /// (`growthInterval`; PyTorch's default is 2000, longer than this run).
   /// `clipBeforeUnscale` adds the arithmetic of clipping a scaled gradient.
   ///
   /// Files: the loss chart at `svgPath`, the underflow chart with suffix
@@ -39,17 +41,17 @@ extension Demos {
     let learningRate = options.learningRate ?? 0.03
     let maxNorm = options.threshold ?? 1
     let initScale = options.initScale ?? 65536
-    let growthInterval = options.growthInterval ?? 100
+    let growthInterval = options.growthInterval ?? 20
     let k = setup.microBatches
 
     report.title("Exercise 5 · Mixed precision (the capstone)")
     report.paragraph(
       "\(setup.description), AdamW with learning rate \(Format.number(learningRate)) and a warmup over "
         + "\(setup.warmupSteps) steps, maxNorm \(Format.number(maxNorm)), \(k) micro-batches of \(setup.microBatchSize) "
-        + "a window, \(windows) windows, seed \(options.seed). Three runs of \(options.codeOwner.possessive) "
-        + "trainWithMixedPrecision from the same weights on the same batches: Double gradients; half-precision "
-        + "gradients with the scale fixed at 1; half precision with the dynamic scaler (initial scale "
-        + "\(Format.number(initScale)), growth interval \(growthInterval)).")
+        + "a window, \(windows) windows, seed \(options.seed). Four runs of \(options.codeOwner.possessive) "
+        + "trainWithMixedPrecision from the same weights on the same batches: autocast off (Double); float16 "
+        + "with the scale fixed at 1; float16 with the dynamic scaler (initial scale "
+        + "\(Format.number(initScale)), growth interval \(growthInterval)); bfloat16 with no scaler.")
 
     struct Run {
       var name: String
@@ -57,10 +59,12 @@ extension Demos {
       var underflow: [Double] = []
       var scales: [Double] = []
       var skipped: [Int] = []
+      /// Where each skipped window's scaled gradients overflowed.
+      var overflows: [String] = []
       var testLoss = Double.nan
     }
 
-    func train(_ name: String, half: Bool, lossScale initial: LossScale) throws -> Run {
+    func train(_ name: String, _ dtype: DType?, lossScale initial: LossScale) throws -> Run {
       var run = Run(name: name)
       let model = setup.makeModel()
       let optimizer = AdamW(model.parameters(), lr: learningRate)
@@ -71,9 +75,9 @@ extension Demos {
         let batches = setup.window(w)
         // What the window's gradient contributions would lose: measured in
         // Double, at the scale this window uses.
-        let scale = half ? lossScale.scale : 1
-        run.underflow.append(half ? try setup.underflowShare(model, batches, scale: scale) : 0)
-        let records = try autocast(half) {
+        run.underflow.append(
+          try dtype.map { try setup.underflowShare(model, batches, scale: lossScale.scale, dtype: $0) } ?? 0)
+        let records = try autocast(dtype ?? .float32, enabled: dtype != nil) {
           try ex5.trainWithMixedPrecision(
             model, optimizer, scheduler, batches, k, setup.lossFunction, maxNorm, &lossScale, clipper)
         }
@@ -82,7 +86,11 @@ extension Demos {
         }
         run.losses.append(record.loss)
         run.scales.append(record.scale)
-        if !record.stepped { run.skipped.append(w + 1) }
+        if !record.stepped {
+          run.skipped.append(w + 1)
+          // A skipped window left the weights as they were: look again.
+          if dtype == .float16 { run.overflows.append(try setup.overflowSource(model, batches, scale: record.scale)) }
+        }
         if ticker.shouldReport(w + 1) {
           report.progress(
             "\(name): window \(w + 1)/\(windows), loss \(Format.number(record.loss)), scale \(Format.number(record.scale))")
@@ -92,20 +100,22 @@ extension Demos {
       return run
     }
 
-    let double = try train("Double", half: false, lossScale: LossScale(initScale: 1, growthInterval: .max))
-    let unscaled = try train(
-      "half, scale 1", half: true,
-      lossScale: LossScale(initScale: 1, growthFactor: 1, backoffFactor: 1, growthInterval: .max))
+    /// A scaler that never moves: the scale stays at 1.
+    let noScaler = LossScale(initScale: 1, growthFactor: 1, backoffFactor: 1, growthInterval: .max)
+    let double = try train("Double", nil, lossScale: noScaler)
+    let unscaled = try train("fp16, scale 1", .float16, lossScale: noScaler)
     let scaled = try train(
-      "half, dynamic scale", half: true, lossScale: LossScale(initScale: initScale, growthInterval: growthInterval))
-    let runs = [double, unscaled, scaled]
+      "fp16, dynamic scale", .float16, lossScale: LossScale(initScale: initScale, growthInterval: growthInterval))
+    let brain = try train("bf16, no scaler", .bfloat16, lossScale: noScaler)
+    let runs = [double, unscaled, scaled, brain]
+    let rounded = [unscaled, scaled, brain]
 
     let lossChart = LineChart(
       title: "Training loss per window (log scale)", xLabel: "window", yLabel: "loss",
       series: runs.map { .init($0.name, $0.losses) }, logScaleY: true, xStart: 1)
     let underflowChart = LineChart(
-      title: "Share of gradient entries that half precision turns into 0 (%)", xLabel: "window",
-      yLabel: "%", series: [unscaled, scaled].map { .init($0.name, $0.underflow.map { $0 * 100 }) }, xStart: 1)
+      title: "Share of gradient entries rounded to 0 (%)", xLabel: "window",
+      yLabel: "%", series: rounded.map { .init($0.name, $0.underflow.map { $0 * 100 }) }, xStart: 1)
     // Each spike is a doubling whose next window overflowed: that window is
     // skipped and the scale halves. The title names the skipped windows.
     let skippedNote = scaled.skipped.isEmpty
@@ -137,11 +147,15 @@ extension Demos {
       + (scaled.skipped.count > 8 ? ", …" : "")
     report.paragraph(
       "Without scaling, \(Format.fixed(lateMean(unscaled.underflow) * 100, 1)) % of the gradient entries of "
-        + "the last quarter of the windows were 0 in half precision and the test loss ended at \(Format.number(unscaled.testLoss)), against "
-        + "\(Format.number(double.testLoss)) in Double. With the dynamic scale, \(Format.fixed(lateMean(scaled.underflow) * 100, 1)) "
-        + "% were lost and it ended at \(Format.number(scaled.testLoss)). The scaler skipped "
-        + "\(scaled.skipped.count) window(s)" + (scaled.skipped.isEmpty ? "" : " (\(skippedList))")
+        + "the last quarter of the windows were 0 in float16 and the test loss ended at "
+        + "\(Format.number(unscaled.testLoss)), against \(Format.number(double.testLoss)) in Double. With the "
+        + "dynamic scale, \(Format.fixed(lateMean(scaled.underflow) * 100, 1)) % were lost and it ended at "
+        + "\(Format.number(scaled.testLoss)). In bfloat16, with no scale, "
+        + "\(Format.fixed(lateMean(brain.underflow) * 100, 1)) % were lost (its exponent is float32's) and it "
+        + "ended at \(Format.number(brain.testLoss)). The scaler skipped \(scaled.skipped.count) window(s)"
+        + (scaled.skipped.isEmpty ? "" : " (\(skippedList))")
         + ": each time its scaled gradients overflowed, it halved the scale and tried again.")
+    if let summary = overflowSummary(scaled.overflows) { report.paragraph(summary) }
 
     if options.clipBeforeUnscale {
       try clipBeforeUnscaleAnalysis(setup: setup, maxNorm: maxNorm, scale: initScale, learningRate: learningRate, report: report)
@@ -153,22 +167,37 @@ extension Demos {
         [("test loss", run.testLoss), ("% lost to 0, last ¼", lateMean(run.underflow) * 100),
           ("windows skipped", Double(run.skipped.count))])
     }
-    for (key, run) in zip(["double", "unscaled", "scaled"], runs) {
+    for (key, run) in zip(["double", "unscaled", "scaled", "bfloat16"], runs) {
       report.record("\(key)TestLoss", run.testLoss)
       report.record("\(key)LateUnderflow", lateMean(run.underflow))
       report.record("\(key)Skipped", Double(run.skipped.count))
     }
+    report.record("overflowsInBackward", Double(scaled.overflows.filter { $0.hasPrefix("backward") }.count))
+    report.record("overflowsInForward", Double(scaled.overflows.filter { $0.hasPrefix("forward") }.count))
     report.record("finalScale", scaled.scales.last ?? .nan)
     try report.saveSVGs([
       ("loss", lossChart.renderSVG()), ("underflow", underflowChart.renderSVG()), ("scale", scaleChart.renderSVG()),
     ])
     try report.saveCSV(
-      runs.map { ("loss \($0.name)", $0.losses) } + [unscaled, scaled].map { ("underflow \($0.name)", $0.underflow) }
+      runs.map { ("loss \($0.name)", $0.losses) } + rounded.map { ("underflow \($0.name)", $0.underflow) }
         + [("scale", scaled.scales)])
     report.record("seconds", elapsed(since: start))
     report.blank()
     report.line("Finished in \(Format.seconds(elapsed(since: start))).")
     return report.summary
+  }
+
+  /// "Where the scaled gradients overflowed: backward pass, layers.6.weight
+  /// (29 of 29 skips)": each place, most frequent first; nil for no skip.
+  static func overflowSummary(_ sources: [String]) -> String? {
+    guard !sources.isEmpty else { return nil }
+    var counts: [(String, Int)] = []
+    for source in sources {
+      if let i = counts.firstIndex(where: { $0.0 == source }) { counts[i].1 += 1 } else { counts.append((source, 1)) }
+    }
+    let parts = counts.sorted { $0.1 > $1.1 }.map { "\($0.0) (\($0.1) of \(sources.count) skips)" }
+    return "Where the scaled gradients overflowed, found by running each skipped window again (the gradient "
+      + "nearest the loss that held an inf or NaN): " + parts.joined(separator: "; ") + "."
   }
 
   /// The first window's arithmetic when the scaled gradient is clipped.
@@ -203,106 +232,5 @@ extension Demos {
         + "entry by its own running size, until the gradients come near its epsilon (1e-8).")
     report.record("clipSeenNorm", scale * norm)
     report.record("clipWrongNorm", wrongNorm)
-  }
-}
-
-/// The capstone demo's model and data: a classifier that separates its
-/// classes ever more confidently, so its cross-entropy, and with it the
-/// gradient, falls by orders of magnitude as it trains.
-struct MixedPrecisionSetup {
-  let seed: UInt64
-  let microBatches: Int
-  static let microBatchSize = 16
-  var microBatchSize: Int { Self.microBatchSize }
-  let warmupSteps = 20
-  static let hidden = 16
-  /// Six tanh layers: the gradient shrinks on its way back through them,
-  /// so the first layers' is the first to fall under half's range.
-  static let depth = 6
-  let data: Dataset
-  let test: Batch
-  let lossFunction: LossFunction = { try softmaxCrossEntropy($0, $1) }
-
-  init(seed: UInt64, microBatches: Int) throws {
-    self.seed = seed
-    self.microBatches = microBatches
-    var rng = SplitMix64(seed: seed &+ 0xF16)
-    // Three well-separated clusters: a classifier soon gets every sample
-    // right and then grows ever more confident, so its gradient shrinks
-    // steadily toward half precision's smallest values.
-    func clusters(_ count: Int) throws -> Batch {
-      let noise = Tensor.randn([count, 2], std: 0.6, rng: &rng).data
-      var inputs: [Double] = []
-      var labels: [Double] = []
-      for i in 0..<count {
-        let label = i % 3
-        let angle = 2 * Double.pi * Double(label) / 3
-        inputs += [3 * Foundation.cos(angle) + noise[2 * i], 3 * Foundation.sin(angle) + noise[2 * i + 1]]
-        labels.append(Double(label))
-      }
-      return try Batch(inputs: Tensor(inputs, shape: [count, 2]), targets: Tensor(labels, shape: [count]))
-    }
-    let training = try clusters(768)
-    data = try Dataset(inputs: training.inputs, targets: training.targets, name: "clusters")
-    test = try clusters(192)
-  }
-
-  var description: String {
-    "An MLP 2→\(Self.hidden)×\(Self.depth)→3 (tanh) classifying three clusters (cross-entropy)"
-  }
-
-  func makeModel() -> MLP {
-    var rng = SplitMix64(seed: seed)
-    return MLP([2] + Array(repeating: Self.hidden, count: Self.depth) + [3], activation: .tanh, rng: &rng)
-  }
-
-  /// Window `w`'s micro-batches, cycling through the data in a fixed order.
-  func window(_ w: Int) -> [Batch] {
-    (0..<microBatches).map { i in
-      let first = ((w * microBatches + i) * microBatchSize) % data.count
-      let indices = (0..<microBatchSize).map { (first + $0) % data.count }
-      return data.batch(indices)
-    }
-  }
-
-  /// The share of the window's gradient entries that half precision turns
-  /// into 0 at `scale`: nonzero when computed in Double, exactly 0 when the
-  /// same backward passes run under `autocast`.
-  func underflowShare(_ model: any Module, _ batches: [Batch], scale: Double) throws -> Double {
-    let total = Double(batches.reduce(0) { $0 + $1.count })
-    func gradient(half: Bool) throws -> [Double] {
-      let copy = makeModel()
-      for (p, q) in zip(copy.parameters(), model.parameters()) { p.data = q.data }
-      try autocast(half) {
-        for batch in batches {
-          let loss = try lossFunction(copy(batch.inputs), batch.targets)
-          try (loss * (Double(batch.count) / total * scale)).backward()
-        }
-      }
-      return Compare.flatGradients(of: copy)
-    }
-    let exact = try gradient(half: false)
-    let half = try gradient(half: true)
-    let lost = Compare.lostToZero(exact: exact, rounded: half)
-    return Double(lost) / Double(max(exact.count, 1))
-  }
-
-  /// The norm of the window's gradient in Double, at the model's weights.
-  func gradientNorm(_ model: any Module, _ batches: [Batch]) throws -> Double {
-    let total = Double(batches.reduce(0) { $0 + $1.count })
-    for batch in batches {
-      try (lossFunction(model(batch.inputs), batch.targets) * (Double(batch.count) / total)).backward()
-    }
-    return Baseline.gradientNorm(model.parameters())
-  }
-
-  func testLoss(_ model: any Module) throws -> Double {
-    try noGrad { try lossFunction(model(test.inputs), test.targets).item() }
-  }
-}
-
-extension Array {
-  fileprivate func chunked(_ size: Int) -> [[Element]] {
-    stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
   }
 }
