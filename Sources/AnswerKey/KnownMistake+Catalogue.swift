@@ -23,6 +23,10 @@ extension KnownMistake {
     .clipBeforeUnscale, .unscalePerMicroBatch, .stepDespiteOverflow, .infCheckOnLossOnly, .infCheckAfterClip,
     .scaleNeverUpdated, .scaleUpdatedPerMicroBatch, .growthWithoutTrackerReset, .growthOnceWithoutTrackerReset,
     .unscaleTwice, .multiplyWhenUnscaling, .schedulerPerMicroBatch, .scheduleAdvancedOnSkip, .noZeroGradAfterSkip,
+    // Exercise 7: gradient health (in Mistakes/WrongGradientHealth.swift).
+    .agcPerTensor, .agcWrongAxis, .agcWithoutEps, .agcScalesUp, .centralizedBiases, .centralizedWrongAxis,
+    .centralizedUpdate, .reportGradNormAfterClipping, .reportGlobalBeforeAfterClipping, .stepSnapshotAfterClipping,
+    .reportGlobalAfterBeforeClipping, .nanCountedAsFinite, .firstNonFiniteForward,
   ]
 
   init(

@@ -140,6 +140,7 @@ extension Demos {
     case .ex4: return 1...rnnBatch
     case .ex5: return 1...MixedPrecisionSetup.microBatchSize
     case .ex1, .ex2: return 1...Int.max
+    case .ex7: return 1...Int.max
     }
   }
 
@@ -150,6 +151,7 @@ extension Demos {
     case .ex4: return "micro-batches of the batch of \(rnnBatch)"
     case .ex5: return "micro-batches a window, at most \(MixedPrecisionSetup.microBatchSize)"
     case .ex1, .ex2: return nil
+    case .ex7: return nil
     }
   }
 }
