@@ -66,9 +66,9 @@ public func gradientSnapshot(_ parameters: [Tensor]) -> [[Double]?] {
 /// zero (a zero-initialised bias), so that it can still train.
 ///
 /// For a weight with columns `[3, 4]` and `[0.3, 0.4]` (norms 5 and 0.5),
-/// gradient columns `[0, 1]` and `[0, 1]` and `clipping` 0.1, the first
-/// column's maximum is 0.5, so its gradient stays `[0, 1]`; the second's is
-/// 0.05, so its gradient becomes `[0, 0.05]`.
+/// gradient columns `[0, 0.4]` and `[0, 1]` and `clipping` 0.1, the first
+/// column's maximum is 0.5, so its gradient stays `[0, 0.4]`; the second's
+/// is 0.05, so its gradient becomes `[0, 0.05]`.
 ///
 /// Leave out whatever should not be clipped: NFNets do not clip the final
 /// layer, so a caller passes the parameters without it.

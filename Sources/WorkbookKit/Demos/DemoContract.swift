@@ -38,6 +38,8 @@ public struct DemoOptions: Equatable, Sendable {
   public var initScale: Double?
   public var growthInterval: Int?
   public var clipBeforeUnscale = false
+  /// Exercise 7: AGC's clipping, the largest ‖grad‖ / ‖w‖ per unit.
+  public var agcClipping: Double?
   /// ANSI colours in terminal charts.
   public var color = false
   /// Terminal width for charts and tables.
