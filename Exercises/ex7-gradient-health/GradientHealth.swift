@@ -143,7 +143,7 @@ public func centralizeGradients(_ parameters: [Tensor]) throws {
 public func gradientReport(
   _ namedParameters: [(name: String, tensor: Tensor)], gradientsBefore: [[Double]?], valuesBefore: [[Double]]
 ) throws -> GradientReport {
-  // TODO(ex7): one ParameterHealth per parameter, the two global norms, the first non-finite.
+  // TODO(ex7): a ParameterHealth per parameter, both global norms, the first NaN.
   throw WorkbookError.notImplemented(exercise: 7, function: "gradientReport")
 }
 

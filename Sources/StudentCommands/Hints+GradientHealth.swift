@@ -11,8 +11,8 @@ extension Hints {
     """
     adaptiveGradClip: first find the units. A weight is [in, out] and an \
     output unit is a column: its entries are j, j + out, j + 2·out, … of \
-    .data. A bias (one dimension) is a single unit, the whole vector. Work \
-    on p.grad!.data and p.data with the same indices.
+    .data. A bias (one dimension) is a single unit, the whole vector. Use \
+    the same indices in the unwrapped p.grad's data and in p.data.
     """,
     """
     adaptiveGradClip, per unit: ‖G‖ from the gradient's entries, ‖W‖ from \
