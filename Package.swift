@@ -64,13 +64,17 @@ let engineBuild: [SwiftSetting] = cpuHasAVX2FMA ? [.define("WORKBOOK_FMA")] : []
 let exerciseFolders = [
   "ex1-norm-clipping", "ex2-value-clipping", "ex3-gradient-accumulation", "ex4-accumulation-and-clipping",
   "ex5-mixed-precision",
+  "ex7-gradient-health",
 ]
+
+/// Each folder's exercise number, from its name ("ex7-…" is 7): the
+/// optional labs need not follow one another.
+let exerciseNumbers = exerciseFolders.map { Int($0.dropFirst(2).prefix(while: \.isNumber))! }
 
 /// ExerciseN from Exercises/, SolutionN from Solutions/: same files, same
 /// API. No exercise module depends on another: exercise 4 is handed its
 /// clipping function, so each compiles (or fails to) on its own.
-let exerciseTargets: [Target] = exerciseFolders.enumerated().flatMap { index, folder -> [Target] in
-  let number = index + 1
+let exerciseTargets: [Target] = zip(exerciseNumbers, exerciseFolders).flatMap { number, folder -> [Target] in
   let engine: [Target.Dependency] = ["Autograd", "Datasets", "Contract"]
   return [
     .target(name: "Exercise\(number)", dependencies: engine, path: "Exercises/\(folder)", exclude: ["README.md"])
@@ -97,6 +101,7 @@ func graded(_ number: Int) -> Target.Dependency {
 let runners: [(name: String, exercises: [Int])] = [
   ("workbook-ex1", [1]), ("workbook-ex2", [2]), ("workbook-ex3", [3]), ("workbook-ex4", [4]), ("workbook-ex5", [5]),
   ("workbook-ex2-with-ex1", [1, 2]), ("workbook-ex4-with-ex1", [1, 4]), ("workbook-ex5-with-ex1", [1, 5]),
+  ("workbook-ex7", [7]), ("workbook-ex7-with-ex1", [1, 7]),
 ]
 let runnerTargets: [Target] = runners.map { runner in
   .executableTarget(
@@ -116,13 +121,13 @@ let keyTargets: [Target] =
     // students' copies and autograders).
     .target(
       name: "AnswerKey", dependencies: ["Judge", "Harness", "Autograd", "Datasets", "Contract"]
-        + (1...5).map { .target(name: "Solution\($0)") }),
+        + exerciseNumbers.map { .target(name: "Solution\($0)") }),
     // The judge's own proof: the reference passes, every known and every
     // student-style mistake is named, correct variants pass, stubs fail.
     .testTarget(
       name: "JudgeTests",
       dependencies: ["Judge", "AnswerKey", "Harness", "Autograd", "Datasets", "Contract", "StudentCommands"]
-        + (1...5).map { .target(name: "Exercise\($0)") }),
+        + exerciseNumbers.map { .target(name: "Exercise\($0)") }),
     .testTarget(
       name: "WorkbookTests",
       dependencies: [

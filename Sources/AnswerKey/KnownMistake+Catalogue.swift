@@ -24,6 +24,10 @@ extension KnownMistake {
     .scaleNeverUpdated, .scaleUpdatedPerMicroBatch, .growthWithoutTrackerReset, .growthOnceWithoutTrackerReset,
     .unscaleTwice, .multiplyWhenUnscaling, .schedulerPerMicroBatch, .scheduleAdvancedOnSkip, .noZeroGradAfterSkip,
     .scaleAfterBackward, .oneBackwardPerWindowScaled,
+    // Exercise 7: gradient health (in Mistakes/WrongGradientHealth.swift).
+    .agcPerTensor, .agcWrongAxis, .agcWithoutEps, .agcScalesUp, .centralizedBiases, .centralizedWrongAxis,
+    .centralizedUpdate, .reportGradNormAfterClipping, .reportGlobalBeforeAfterClipping, .stepSnapshotAfterClipping,
+    .reportGlobalAfterBeforeClipping, .nanCountedAsFinite, .firstNonFiniteForward,
   ]
 
   init(

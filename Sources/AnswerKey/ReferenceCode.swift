@@ -6,6 +6,7 @@ import Solution2
 import Solution3
 import Solution4
 import Solution5
+import Solution7
 
 /// The reference solutions in Solutions/, as the answer key runs them and
 /// the instructor's demos show them.
@@ -20,7 +21,10 @@ public enum ReferenceCode {
     ex4: AccumulationClippingCode(trainWithAccumulationAndClipping: Solution4.trainWithAccumulationAndClipping),
     ex5: MixedPrecisionCode(
       unscaleGradients: Solution5.unscaleGradients, updateScale: Solution5.updateScale,
-      trainWithMixedPrecision: Solution5.trainWithMixedPrecision))
+      trainWithMixedPrecision: Solution5.trainWithMixedPrecision),
+    ex7: GradientHealthCode(
+      adaptiveGradClip: Solution7.adaptiveGradClip, centralizeGradients: Solution7.centralizeGradients,
+      gradientReport: Solution7.gradientReport, trainStepWithReport: Solution7.trainStepWithReport))
 
   /// Exercise 1's reference `clipGradNorm`, as the clipping handed to the
   /// loops of exercises 4 and 5 when the key runs them.

@@ -2,6 +2,7 @@
 /// is optional: it builds on the four.
 public enum Exercise: Int, CaseIterable, Codable, Sendable, Comparable {
   case ex1 = 1, ex2, ex3, ex4, ex5
+  case ex7 = 7
 
   /// "ex3", as typed on the command line.
   public var name: String { "ex\(rawValue)" }
@@ -13,6 +14,7 @@ public enum Exercise: Int, CaseIterable, Codable, Sendable, Comparable {
     case .ex3: return "Gradient accumulation with loss scaling"
     case .ex4: return "Accumulation plus clipping"
     case .ex5: return "Mixed precision (optional capstone)"
+    case .ex7: return "Gradient health (lab)"
     }
   }
 
@@ -24,6 +26,7 @@ public enum Exercise: Int, CaseIterable, Codable, Sendable, Comparable {
     case .ex3: return "ex3-gradient-accumulation"
     case .ex4: return "ex4-accumulation-and-clipping"
     case .ex5: return "ex5-mixed-precision"
+    case .ex7: return "ex7-gradient-health"
     }
   }
 
@@ -35,6 +38,7 @@ public enum Exercise: Int, CaseIterable, Codable, Sendable, Comparable {
     case .ex3: return "Exercises/\(folder)/GradientAccumulation.swift"
     case .ex4: return "Exercises/\(folder)/AccumulationWithClipping.swift"
     case .ex5: return "Exercises/\(folder)/MixedPrecision.swift"
+    case .ex7: return "Exercises/\(folder)/GradientHealth.swift"
     }
   }
 

@@ -61,6 +61,7 @@ public enum Returned: Codable, Sendable {
   case comparison(ClipComparison)
   case windows([MixedPrecisionRecord])
   case scales([LossScaleState])
+  case reports([GradientReport])
 }
 
 /// The state of a loss scaler after one `updateScale` call.

@@ -27,6 +27,8 @@ public enum Scenario: Codable, Sendable, CustomStringConvertible {
   case unscaleGradients(UnscaleSpec)
   case updateScale(ScalerSpec)
   case mixedPrecision(MixedPrecisionSpec)
+  // Exercise 7.
+  case gradientHealth(HealthSpec)
 
   /// The scenario in words, ending each message about it.
   public var description: String {
@@ -45,6 +47,7 @@ public enum Scenario: Codable, Sendable, CustomStringConvertible {
     case let .unscaleGradients(spec): return spec.description
     case let .updateScale(spec): return spec.description
     case let .mixedPrecision(spec): return spec.description
+    case let .gradientHealth(spec): return spec.description
     }
   }
 }

@@ -135,6 +135,7 @@ struct Facts {
         return ("returned windows [\(decisions)]", ws.flatMap { [$0.loss, $0.gradNorm] })
       case let .scales(states):
         return ("returned scales \(states.map { "(\($0.scale), \($0.growthTracker))" })", [])
+      case let .reports(reports): return ending(reports)
       }
     }
   }

@@ -203,6 +203,7 @@ public enum Difference {
     case let (.scales(x), .scales(y)) where x != y:
       func show(_ s: [LossScaleState]) -> String { s.map { "(\(fixed($0.scale)), \($0.growthTracker))" }.joined(separator: " ") }
       return "The (scale, tracker) after each update were \(show(x)); expected \(show(y))."
+    case let (.reports(x), .reports(y)): return reports(x, y, function: function)
     case let (.comparison(x), .comparison(y)):
       for (name, u, v) in [("original", x.original, y.original), ("byNorm", x.byNorm, y.byNorm), ("byValue", x.byValue, y.byValue)]
       where Agreement.distance(u, v) > 0 {

@@ -52,6 +52,9 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
   case clipsWeightsNotGradients
   // Value clipping (exercise 2).
   case cosineNotClamped
+  // Gradient health (exercise 7); headings in Mistake+GradientHealth.swift.
+  case agcPerTensor, agcWrongAxis, agcWithoutEps, agcScalesUp, centralizedBiases, centralizedWrongAxis,
+    centralizedUpdate, loggedAfterAsBefore, loggedBeforeAsAfter, nanCountedAsFinite, firstNonFiniteForward
 
   /// The heading of the guide section that explains it (without the `###`).
   public var heading: String {
@@ -94,6 +97,9 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
     case .nanLostInMinMax: return "A NaN lost in Swift's max or min"
     case .clipsWeightsNotGradients: return "Clipping the weights instead of the gradients"
     case .cosineNotClamped: return "The cosine is not clamped before acos"
+    case .agcPerTensor, .agcWrongAxis, .agcWithoutEps, .agcScalesUp, .centralizedBiases, .centralizedWrongAxis,
+      .centralizedUpdate, .loggedAfterAsBefore, .loggedBeforeAsAfter, .nanCountedAsFinite, .firstNonFiniteForward:
+      return gradientHealthHeading
     }
   }
 
@@ -116,6 +122,9 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
     case .returnsClippedNorm: return [.ex1, .ex4]
     case .noZeroGradBeforeBackward: return [.ex1, .ex2]
     case .normClipInsteadOfValue, .cosineNotClamped: return [.ex2]
+    case .agcPerTensor, .agcWrongAxis, .agcWithoutEps, .agcScalesUp, .centralizedBiases, .centralizedWrongAxis,
+      .centralizedUpdate, .loggedAfterAsBefore, .loggedBeforeAsAfter, .nanCountedAsFinite, .firstNonFiniteForward:
+      return [.ex7]
     case .perParameterNorm, .valueClipInsteadOfNorm, .scalesUpSmallGradients, .missingEpsilon, .missingSquareRoot,
       .wrongPNormRoot, .nanLostInMinMax, .clipsWeightsNotGradients:
       return [.ex1]

@@ -84,5 +84,21 @@ extension Hints {
       workbook run ex5 --clip-before-unscale`.
       """,
     ],
+    .ex7: [
+      """
+      Every check passes: on to the Challenge. When the unclipped run's \
+      gradient turns NaN, which layer will the report name first: the output \
+      layer, the input layer, or one in between? Predict, then run `swift run \
+      workbook run ex7`.
+      """,
+      """
+      Which runs train, and how do global clipping and AGC compare? Predict, \
+      then run `swift run workbook run ex7 --seeds 1-10`.
+      """,
+      """
+      How large should AGC's clipping be? Predict whether 0.1 trains better \
+      or worse than 0.01, then run `swift run workbook run ex7 --clipping 0.1`.
+      """,
+    ],
   ]
 }

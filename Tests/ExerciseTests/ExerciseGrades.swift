@@ -19,6 +19,7 @@ extension Tag {
   @Tag static var exercise3: Self
   @Tag static var exercise4: Self
   @Tag static var exercise5: Self
+  @Tag static var exercise7: Self
 }
 
 @Suite("The exercises, in order", .serialized)
@@ -50,6 +51,12 @@ struct ExerciseGrades {
   @Suite("Exercise 5: Mixed precision (optional capstone)", .tags(.exercise5))
   struct Exercise5Grades {
     @Test("Exercise 5 check", arguments: GradedCheck.all(.ex5))
+    func check(_ check: GradedCheck) { expectPasses(check) }
+  }
+
+  @Suite("Exercise 7: Gradient health (lab)", .tags(.exercise7))
+  struct Exercise7Grades {
+    @Test("Exercise 7 check", arguments: GradedCheck.all(.ex7))
     func check(_ check: GradedCheck) { expectPasses(check) }
   }
 }

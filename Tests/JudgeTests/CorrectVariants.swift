@@ -82,6 +82,11 @@ struct CorrectVariant: CustomTestStringConvertible {
       description: "unscaleGradients divides by the scale instead of multiplying by 1 / scale, in an in-place loop",
       code: .reference(
         ex5: .reference(unscaleGradients: CorrectMixedPrecision.unscaleByDivision, updateScale: Reference.code.ex5.updateScale))),
+    CorrectVariant(
+      name: "other loop shapes", exercise: .ex7,
+      description: "AGC with squared norms in one pass, centralization in two passes, the report by index, "
+        + "model.zeroGrad() in the step",
+      code: { var code = ReferenceCode.code; code.ex7 = CorrectGradientHealth.code; return code }()),
   ]
 }
 

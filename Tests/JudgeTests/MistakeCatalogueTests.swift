@@ -20,6 +20,20 @@ struct StudentMistake: CustomTestStringConvertible, @unchecked Sendable {
       name: "the window's losses averaged into one tensor, one backward() per window", exercise: .ex3,
       named: [.meanOfMicroBatchMeans, .oneBackwardPerWindow, .partialWindowDividedBySteps],
       code: .reference(ex3: AccumulationCode(trainWithAccumulation: WrongAccumulation.meanOfWindowLosses))),
+    StudentMistake(
+      name: "AGC per tensor, with squared norms", exercise: .ex7, named: [.agcPerTensor],
+      code: {
+        var code = ReferenceCode.code
+        code.ex7 = .replacing(adaptiveGradClip: StudentGradientHealth.agcPerTensorSquared)
+        return code
+      }()),
+    StudentMistake(
+      name: "NaN lost in Swift's max", exercise: .ex7, named: [.nanCountedAsFinite],
+      code: {
+        var code = ReferenceCode.code
+        code.ex7 = .replacing(gradientReport: StudentGradientHealth.reportCheckingLargest)
+        return code
+      }()),
   ]
 }
 

@@ -104,7 +104,12 @@ enum StubCode {
       ex5: MixedPrecisionCode(
         unscaleGradients: { _, _ in throw error(5, "unscaleGradients") },
         updateScale: { _, _ in throw error(5, "updateScale") },
-        trainWithMixedPrecision: { _, _, _, _, _, _, _, _, _ in throw error(5, "trainWithMixedPrecision") }))
+        trainWithMixedPrecision: { _, _, _, _, _, _, _, _, _ in throw error(5, "trainWithMixedPrecision") }),
+      ex7: GradientHealthCode(
+        adaptiveGradClip: { _, _, _ in throw error(7, "adaptiveGradClip") },
+        centralizeGradients: { _ in throw error(7, "centralizeGradients") },
+        gradientReport: { _, _, _ in throw error(7, "gradientReport") },
+        trainStepWithReport: { _, _, _, _, _, _ in throw error(7, "trainStepWithReport") }))
   }
 
   static let code = make { WorkbookError.notImplemented(exercise: $0, function: $1) }

@@ -106,6 +106,8 @@ struct Fingerprint: Sendable, CustomTestStringConvertible {
     Fingerprint(
       name: "unscaling a gradient",
       pattern: #"(grad|\$0)[^\n]*(/\s*[\w.]*[Ss]cale\b|\*\s*\(?\s*1(\.0)?\s*/\s*[\w.]*[Ss]cale\b)"#),
+    Fingerprint(name: "AGC's eps under a unit's weight norm", pattern: #"max\([^,\n]+,\s*eps\s*\)"#),
+    Fingerprint(name: "a column's mean taken from a gradient", pattern: #"-=\s*mean\b"#),
   ]
 
   /// `code` without comments and string literals, which name the formulas

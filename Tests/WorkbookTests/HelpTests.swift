@@ -136,8 +136,8 @@ struct HelpTests {
                             [--accumulation-steps <k>] [--sweep] [--momentum <x>]
                             [--length <T>] [--hidden <n>] [--no-scaling]
                             [--init-scale <x>] [--growth-interval <n>]
-                            [--clip-before-unscale] [--svg <file>] [--csv <file>]
-                            [--color] [--no-color]
+                            [--clip-before-unscale] [--clipping <λ>] [--svg <file>]
+                            [--csv <file>] [--color] [--no-color]
 
         ARGUMENTS:
           <exercise>              ex1 … ex4, or ex5 (the optional capstone).
@@ -161,6 +161,8 @@ struct HelpTests {
           --growth-interval <n>   Clean steps before the scale doubles (ex5). (default:
                                   20)
           --clip-before-unscale   Show what clipping before unscaling does (ex5).
+          --clipping <λ>          AGC's largest ‖grad‖ / ‖w‖ per unit (ex7). (default:
+                                  0.01)
           --svg <file>            Save the chart as SVG.
           --csv <file>            Save the per-step numbers as CSV.
           --color                 Use colours even when not writing to a terminal.

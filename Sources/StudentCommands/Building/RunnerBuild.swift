@@ -28,6 +28,8 @@ public struct RunnerBuild {
         return Runner(name: "workbook-\(exercise.name)-with-ex1", exercises: [.ex1, exercise])
       case .ex1, .ex3:
         return .of(exercise)
+      case .ex7:
+        return Runner(name: "workbook-ex7-with-ex1", exercises: [.ex1, .ex7])
       }
     }
   }

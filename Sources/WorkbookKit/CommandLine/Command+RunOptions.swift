@@ -16,6 +16,7 @@ extension Command {
     "--clip-before-unscale": [.ex5],
     "--length": [.ex1],
     "--hidden": [.ex1],
+    "--clipping": [.ex7],
   ]
 
   /// The most seeds `--seeds` takes: 100 runs of the longest demo take
@@ -64,6 +65,7 @@ extension Command {
     demo.initScale = try arguments.positive("--init-scale")
     demo.growthInterval = try arguments.integer("--growth-interval", atLeast: 1)
     demo.clipBeforeUnscale = arguments.has("--clip-before-unscale")
+    demo.agcClipping = try arguments.positive("--clipping")
     demo.svgPath = try arguments.value("--svg", expected: fileExpected) { $0 == "-" ? nil : $0 }
     demo.csvPath = try arguments.value("--csv", expected: fileExpected) { $0 == "-" ? nil : $0 }
     options.demo = demo

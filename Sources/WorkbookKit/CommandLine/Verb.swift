@@ -136,6 +136,7 @@ extension Verb {
           .value("--init-scale", "<x>", "The loss scaler's first scale (ex5).", default: "65536"),
           .value("--growth-interval", "<n>", "Clean steps before the scale doubles (ex5).", default: "20"),
           .flag("--clip-before-unscale", "Show what clipping before unscaling does (ex5)."),
+          .value("--clipping", "<λ>", "AGC's largest ‖grad‖ / ‖w‖ per unit (ex7).", default: "0.01"),
           .value("--svg", "<file>", "Save the chart as SVG."),
           .value("--csv", "<file>", "Save the per-step numbers as CSV."),
           .flag("--color", "Use colours even when not writing to a terminal."),

@@ -38,6 +38,8 @@ public struct DemoOptions: Equatable, Sendable {
   public var initScale: Double?
   public var growthInterval: Int?
   public var clipBeforeUnscale = false
+  /// Exercise 7: AGC's clipping, the largest ‖grad‖ / ‖w‖ per unit.
+  public var agcClipping: Double?
   /// ANSI colours in terminal charts.
   public var color = false
   /// Terminal width for charts and tables.
@@ -140,6 +142,7 @@ extension Demos {
     case .ex4: return 1...rnnBatch
     case .ex5: return 1...MixedPrecisionSetup.microBatchSize
     case .ex1, .ex2: return 1...Int.max
+    case .ex7: return 1...Int.max
     }
   }
 
@@ -150,6 +153,7 @@ extension Demos {
     case .ex4: return "micro-batches of the batch of \(rnnBatch)"
     case .ex5: return "micro-batches a window, at most \(MixedPrecisionSetup.microBatchSize)"
     case .ex1, .ex2: return nil
+    case .ex7: return nil
     }
   }
 }
