@@ -71,7 +71,7 @@ struct HelpTests {
         USAGE: workbook check [<exercise>] [--time-limit <seconds>] [--json]
 
         ARGUMENTS:
-          <exercise>              ex1 … ex5 (default: all; ex5 is optional).
+          <exercise>              ex1 … ex4, or the optional ex5, ex7 (default: all).
 
         OPTIONS:
           --time-limit <seconds>  Seconds per check before it is stopped. (default: 30)
@@ -94,7 +94,8 @@ struct HelpTests {
         USAGE: workbook hint [<exercise>] [<function>] [--all] [--reset]
 
         ARGUMENTS:
-          <exercise>              ex1 … ex5 (optional with --reset).
+          <exercise>              ex1 … ex4, or the optional ex5, ex7; not needed with
+                                  --reset.
           <function>              Hints about this function (e.g. clipGradNorm), or
                                   Challenge.
 
@@ -140,7 +141,7 @@ struct HelpTests {
                             [--csv <file>] [--color] [--no-color]
 
         ARGUMENTS:
-          <exercise>              ex1 … ex4, or ex5 (the optional capstone).
+          <exercise>              ex1 … ex4, or the optional ex5, ex7.
 
         OPTIONS:
           --reference             Run the reference solution.

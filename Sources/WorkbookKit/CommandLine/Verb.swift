@@ -65,9 +65,17 @@ public struct VerbSpec: Sendable {
 }
 
 extension Verb {
+  /// "ex1 … ex4, or the optional ex5, ex7": the exercises an argument
+  /// names, from the catalogue.
+  static var exerciseRange: String {
+    let core = Exercise.core.map(\.name), optional = Exercise.optional.map(\.name)
+    let required = core.count > 2 ? "\(core[0]) … \(core[core.count - 1])" : core.joined(separator: ", ")
+    return optional.isEmpty ? required : "\(required), or the optional \(optional.joined(separator: ", "))"
+  }
+
   /// The declaration of this subcommand.
   public var spec: VerbSpec {
-    let exercise = ArgumentSpec(name: "<exercise>", help: "ex1 … ex4, or ex5 (the optional capstone).", isOptional: false)
+    let exercise = ArgumentSpec(name: "<exercise>", help: "\(Self.exerciseRange).", isOptional: false)
     let timeLimit = OptionSpec.value(
       "--time-limit", "<seconds>", "Seconds per check before it is stopped.", default: "30")
     switch self {
@@ -83,7 +91,7 @@ extension Verb {
           exercise that does not compile, a crash or an endless loop costs only
           that exercise or check; the others are still graded.
           """,
-        arguments: [ArgumentSpec(name: "<exercise>", help: "ex1 … ex5 (default: all; ex5 is optional).", isOptional: true)],
+        arguments: [ArgumentSpec(name: "<exercise>", help: "\(Self.exerciseRange) (default: all).", isOptional: true)],
         options: [timeLimit, .flag("--json", "Print the reports as JSON.")])
     case .hint:
       return VerbSpec(
@@ -95,7 +103,8 @@ extension Verb {
           The count is kept in .build/workbook-hints.json.
           """,
         arguments: [
-          ArgumentSpec(name: "<exercise>", help: "ex1 … ex5 (optional with --reset).", isOptional: true),
+          ArgumentSpec(
+            name: "<exercise>", help: "\(Self.exerciseRange); not needed with --reset.", isOptional: true),
           ArgumentSpec(
             name: "<function>", help: "Hints about this function (e.g. clipGradNorm), or Challenge.", isOptional: true),
         ],
