@@ -53,106 +53,25 @@ extension Demos {
         + "with the scale fixed at 1; float16 with the dynamic scaler (initial scale "
         + "\(Format.number(initScale)), growth interval \(growthInterval)); bfloat16 with no scaler.")
 
-    struct Run {
-      var name: String
-      var losses: [Double] = []
-      var underflow: [Double] = []
-      var scales: [Double] = []
-      var skipped: [Int] = []
-      /// Where each skipped window's scaled gradients overflowed.
-      var overflows: [String] = []
-      var testLoss = Double.nan
+    let loop = MixedPrecisionRun.Loop(
+      code: ex5, clipper: clipper, setup: setup, windows: windows, learningRate: learningRate, maxNorm: maxNorm)
+    func train(_ name: String, _ dtype: DType?, _ lossScale: LossScale) throws -> MixedPrecisionRun {
+      try MixedPrecisionRun.train(name, dtype, lossScale: lossScale, loop: loop, progress: report.progress)
     }
-
-    func train(_ name: String, _ dtype: DType?, lossScale initial: LossScale) throws -> Run {
-      var run = Run(name: name)
-      let model = setup.makeModel()
-      let optimizer = AdamW(model.parameters(), lr: learningRate)
-      let scheduler = LinearWarmup(optimizer, warmupSteps: setup.warmupSteps)
-      var lossScale = initial
-      let ticker = ProgressTicker(total: windows)
-      for w in 0..<windows {
-        let batches = setup.window(w)
-        // What the window's gradient contributions would lose: measured in
-        // Double, at the scale this window uses.
-        run.underflow.append(
-          try dtype.map { try setup.underflowShare(model, batches, scale: lossScale.scale, dtype: $0) } ?? 0)
-        let records = try autocast(dtype ?? .float32, enabled: dtype != nil) {
-          try ex5.trainWithMixedPrecision(
-            model, optimizer, scheduler, batches, k, setup.lossFunction, maxNorm, &lossScale, clipper)
-        }
-        guard let record = records.first, records.count == 1 else {
-          throw CommandFailure("one window of \(k) micro-batches gave \(records.count) records, expected 1")
-        }
-        run.losses.append(record.loss)
-        run.scales.append(record.scale)
-        if !record.stepped {
-          run.skipped.append(w + 1)
-          // A skipped window left the weights as they were: look again.
-          if dtype == .float16 { run.overflows.append(try setup.overflowSource(model, batches, scale: record.scale)) }
-        }
-        if ticker.shouldReport(w + 1) {
-          report.progress(
-            "\(name): window \(w + 1)/\(windows), loss \(Format.number(record.loss)), scale \(Format.number(record.scale))")
-        }
-      }
-      run.testLoss = try setup.testLoss(model)
-      return run
-    }
-
     /// A scaler that never moves: the scale stays at 1.
     let noScaler = LossScale(initScale: 1, growthFactor: 1, backoffFactor: 1, growthInterval: .max)
-    let double = try train("Double", nil, lossScale: noScaler)
-    let unscaled = try train("fp16, scale 1", .float16, lossScale: noScaler)
+    let double = try train("Double", nil, noScaler)
+    let unscaled = try train("fp16, scale 1", .float16, noScaler)
     let scaled = try train(
-      "fp16, dynamic scale", .float16, lossScale: LossScale(initScale: initScale, growthInterval: growthInterval))
-    let brain = try train("bf16, no scaler", .bfloat16, lossScale: noScaler)
+      "fp16, dynamic scale", .float16, LossScale(initScale: initScale, growthInterval: growthInterval))
+    let brain = try train("bf16, no scaler", .bfloat16, noScaler)
     let runs = [double, unscaled, scaled, brain]
-    let rounded = [unscaled, scaled, brain]
 
-    let lossChart = LineChart(
-      title: "Training loss per window (log scale)", xLabel: "window", yLabel: "loss",
-      series: runs.map { .init($0.name, $0.losses) }, logScaleY: true, xStart: 1)
-    let underflowChart = LineChart(
-      title: "Share of gradient entries rounded to 0 (%)", xLabel: "window",
-      yLabel: "%", series: rounded.map { .init($0.name, $0.underflow.map { $0 * 100 }) }, xStart: 1)
-    // Each spike is a doubling whose next window overflowed: that window is
-    // skipped and the scale halves. The paragraph below lists them.
-    let skippedNote = scaled.skipped.isEmpty ? "none skipped" : "\(scaled.skipped.count) windows skipped"
-    let scaleChart = LineChart(
-      title: "The dynamic scale per window (log scale); \(skippedNote)", xLabel: "window", yLabel: "scale",
-      series: [.init("scale", scaled.scales)], logScaleY: true, xStart: 1)
-    report.chart(lossChart, height: 14)
-    report.chart(underflowChart, height: 8)
-    report.chart(scaleChart, height: 8)
-
-    let quarter = max(windows / 4, 1)
-    func lateMean(_ values: [Double]) -> Double { values.suffix(quarter).reduce(0, +) / Double(min(quarter, values.count)) }
-    var table = Table(columns: [
-      .init("run"), .init("test loss", alignment: .right), .init("lost to 0, last ¼", alignment: .right),
-      .init("skipped", alignment: .right), .init("final scale", alignment: .right),
-    ])
-    for run in runs {
-      table.addRow([
-        run.name, Format.number(run.testLoss), Format.fixed(lateMean(run.underflow) * 100, 1) + " %",
-        "\(run.skipped.count)", Format.number(run.scales.last ?? .nan),
-      ])
-    }
-    report.table(table)
-    report.blank()
-    let skippedList = scaled.skipped.prefix(8).map(String.init).joined(separator: ", ")
-      + (scaled.skipped.count > 8 ? ", …" : "")
-    report.paragraph(
-      "Without scaling, \(Format.fixed(lateMean(unscaled.underflow) * 100, 1)) % of the gradient entries of "
-        + "the last quarter of the windows were 0 in float16 and the test loss ended at "
-        + "\(Format.number(unscaled.testLoss)), against \(Format.number(double.testLoss)) in Double. With the "
-        + "dynamic scale, \(Format.fixed(lateMean(scaled.underflow) * 100, 1)) % were lost and it ended at "
-        + "\(Format.number(scaled.testLoss)). In bfloat16, with no scale, "
-        + "\(Format.fixed(lateMean(brain.underflow) * 100, 1)) % were lost (its exponent is float32's) and it "
-        + "ended at \(Format.number(brain.testLoss)). The scaler skipped \(scaled.skipped.count) window(s)"
-        + (scaled.skipped.isEmpty ? "" : " (\(skippedList))")
-        + ": each time its scaled gradients overflowed, it halved the scale and tried again.")
-    if let summary = overflowSummary(scaled.overflows) { report.paragraph(summary) }
+    let charts = mixedPrecisionCharts(runs)
+    report.chart(charts.loss, height: 14)
+    report.chart(charts.underflow, height: 8)
+    report.chart(charts.scale, height: 8)
+    mixedPrecisionFindings(runs, report: report)
 
     if options.clipBeforeUnscale {
       try clipBeforeUnscaleAnalysis(setup: setup, maxNorm: maxNorm, scale: initScale, learningRate: learningRate, report: report)
@@ -161,27 +80,79 @@ extension Demos {
     for run in runs {
       report.recordRun(
         run.name, diverged: Divergence.step(run.losses) != nil,
-        [("test loss", run.testLoss), ("% lost to 0, last ¼", lateMean(run.underflow) * 100),
+        [("test loss", run.testLoss), ("% lost to 0, last ¼", run.lateUnderflow * 100),
           ("windows skipped", Double(run.skipped.count))])
     }
     for (key, run) in zip(["double", "unscaled", "scaled", "bfloat16"], runs) {
       report.record("\(key)TestLoss", run.testLoss)
-      report.record("\(key)LateUnderflow", lateMean(run.underflow))
+      report.record("\(key)LateUnderflow", run.lateUnderflow)
       report.record("\(key)Skipped", Double(run.skipped.count))
     }
-    report.record("overflowsInBackward", Double(scaled.overflows.filter { $0.hasPrefix("backward") }.count))
-    report.record("overflowsInForward", Double(scaled.overflows.filter { $0.hasPrefix("forward") }.count))
+    report.record("overflowsInBackward", Double(scaled.overflowPasses.backward))
+    report.record("overflowsInForward", Double(scaled.overflowPasses.forward))
     report.record("finalScale", scaled.scales.last ?? .nan)
     try report.saveSVGs([
-      ("loss", lossChart.renderSVG()), ("underflow", underflowChart.renderSVG()), ("scale", scaleChart.renderSVG()),
+      ("loss", charts.loss.renderSVG()), ("underflow", charts.underflow.renderSVG()),
+      ("scale", charts.scale.renderSVG()),
     ])
     try report.saveCSV(
-      runs.map { ("loss \($0.name)", $0.losses) } + rounded.map { ("underflow \($0.name)", $0.underflow) }
+      runs.map { ("loss \($0.name)", $0.losses) }
+        + runs.filter { $0.dtype != nil }.map { ("underflow \($0.name)", $0.underflow) }
         + [("scale", scaled.scales)])
     report.record("seconds", elapsed(since: start))
     report.blank()
     report.line("Finished in \(Format.seconds(elapsed(since: start))).")
     return report.summary
+  }
+
+  /// The loss of every run, the share of entries each low-precision run
+  /// lost to 0, and the dynamic scale (`runs[2]`).
+  static func mixedPrecisionCharts(_ runs: [MixedPrecisionRun]) -> (loss: LineChart, underflow: LineChart, scale: LineChart) {
+    let scaled = runs[2]
+    let loss = LineChart(
+      title: "Training loss per window (log scale)", xLabel: "window", yLabel: "loss",
+      series: runs.map { .init($0.name, $0.losses) }, logScaleY: true, xStart: 1)
+    let underflow = LineChart(
+      title: "Share of gradient entries rounded to 0 (%)", xLabel: "window", yLabel: "%",
+      series: runs.filter { $0.dtype != nil }.map { .init($0.name, $0.underflow.map { $0 * 100 }) }, xStart: 1)
+    // Each spike is a doubling whose next window overflowed: that window is
+    // skipped and the scale halves. The paragraph below lists them.
+    let skippedNote = scaled.skipped.isEmpty ? "none skipped" : "\(scaled.skipped.count) windows skipped"
+    let scale = LineChart(
+      title: "The dynamic scale per window (log scale); \(skippedNote)", xLabel: "window", yLabel: "scale",
+      series: [.init("scale", scaled.scales)], logScaleY: true, xStart: 1)
+    return (loss, underflow, scale)
+  }
+
+  /// The table of the four runs `[double, unscaled, scaled, bfloat16]`, and
+  /// what they show in words.
+  static func mixedPrecisionFindings(_ runs: [MixedPrecisionRun], report: DemoReport) {
+    let (double, unscaled, scaled, brain) = (runs[0], runs[1], runs[2], runs[3])
+    var table = Table(columns: [
+      .init("run"), .init("test loss", alignment: .right), .init("lost to 0, last ¼", alignment: .right),
+      .init("skipped", alignment: .right), .init("final scale", alignment: .right),
+    ])
+    for run in runs {
+      table.addRow([
+        run.name, Format.number(run.testLoss), Format.fixed(run.lateUnderflow * 100, 1) + " %",
+        "\(run.skipped.count)", Format.number(run.scales.last ?? .nan),
+      ])
+    }
+    report.table(table)
+    report.blank()
+    let skippedList = scaled.skipped.prefix(8).map(String.init).joined(separator: ", ")
+      + (scaled.skipped.count > 8 ? ", …" : "")
+    report.paragraph(
+      "Without scaling, \(Format.fixed(unscaled.lateUnderflow * 100, 1)) % of the gradient entries of "
+        + "the last quarter of the windows were 0 in float16 and the test loss ended at "
+        + "\(Format.number(unscaled.testLoss)), against \(Format.number(double.testLoss)) in Double. With the "
+        + "dynamic scale, \(Format.fixed(scaled.lateUnderflow * 100, 1)) % were lost and it ended at "
+        + "\(Format.number(scaled.testLoss)). In bfloat16, with no scale, "
+        + "\(Format.fixed(brain.lateUnderflow * 100, 1)) % were lost (its exponent is float32's) and it "
+        + "ended at \(Format.number(brain.testLoss)). The scaler skipped \(scaled.skipped.count) window(s)"
+        + (scaled.skipped.isEmpty ? "" : " (\(skippedList))")
+        + ": each time its scaled gradients overflowed, it halved the scale and tried again.")
+    if let summary = overflowSummary(scaled.overflows) { report.paragraph(summary) }
   }
 
   /// "Where the scaled gradients overflowed: backward pass, layers.6.weight
