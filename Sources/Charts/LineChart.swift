@@ -171,9 +171,7 @@ extension LineChart {
       // Diverged: from some step on, nothing is finite any more.
       parts.append("diverged at step \(step(at: lastFinite + 1))")
     }
-    if let first = values.firstIndex(where: isOffScale), let yMax {
-      parts.append("↑ above \(ChartFormat.compact(yMax)) from step \(step(at: first))")
-    }
+    if let above = offScaleNote(values) { parts.append(above) }
     if let twin = identicalSeries(to: index) {
       parts.append("identical to \(glyph(twin))\(self.series[twin].name), drawn over it")
     } else if let (twin, gap) = closeSeries(to: index) {
@@ -181,6 +179,29 @@ extension LineChart {
       parts.append("within \(percent) % of \(glyph(twin))\(self.series[twin].name) at every \(xLabel), drawn over it")
     }
     return parts.isEmpty ? nil : "(" + parts.joined(separator: "; ") + ")"
+  }
+
+  /// "↑ above 1000 from step 9" for a series that stays beyond `yMax` to
+  /// its last drawable value ("only ↑: above 1000 from step 1" when none
+  /// of its values is within the axis, so its glyph is nowhere to be seen);
+  /// "↑ above 1 at steps 1–3" for one that comes
+  /// back, so two series marked on the same top row can be told apart (a
+  /// clipped run above the axis for its first steps, an exploding one for
+  /// good); `nil` when no value is beyond it.
+  func offScaleNote(_ values: [Double]) -> String? {
+    guard let yMax, let first = values.firstIndex(where: isOffScale),
+      let last = values.lastIndex(where: isOffScale), let lastDrawn = values.lastIndex(where: isDrawable)
+    else { return nil }
+    let level = ChartFormat.compact(yMax)
+    if last == lastDrawn {
+      // Its glyph appears nowhere: say so, or the legend lists a mark the
+      // reader looks for in vain.
+      let onlyArrows = values.allSatisfy { !isDrawable($0) || isOffScale($0) }
+      return (onlyArrows ? "only ↑: " : "↑ ") + "above \(level) from step \(step(at: first))"
+    }
+    if first == last { return "↑ above \(level) at step \(step(at: first))" }
+    let stretch = values[first...last].allSatisfy(isOffScale) ? "at steps" : "at times in steps"
+    return "↑ above \(level) \(stretch) \(step(at: first))–\(step(at: last))"
   }
 
   /// The first series drawn before `index` whose values are the same as

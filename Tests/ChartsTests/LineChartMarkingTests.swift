@@ -23,6 +23,20 @@ struct LineChartMarkingTests {
     #expect(yTickLabels(text).first == "1000", "the axis ends at the cap: \(yTickLabels(text))")
   }
 
+  @Test(
+    "The legend says where a series left the axis: for good, or which steps before it came back",
+    arguments: [
+      ([5e3, 4e3, 10, 5, 1], "(↑ above 1000 at steps 1–2)"),
+      ([5e3, 10, 5, 1], "(↑ above 1000 at step 1)"),
+      ([5e3, 10, 5e3, 1], "(↑ above 1000 at times in steps 1–3)"),
+      ([1, 5e3, 4e3, 1e9], "(↑ above 1000 from step 2)"),
+      ([5e3, 4e3, 1e9, .infinity], "(diverged at step 4; only ↑: above 1000 from step 1)"),
+    ])
+  func offScaleStretch(values: [Double], note: String) {
+    let chart = LineChart(series: [.init("run", values)], logScaleY: true, xStart: 1, yMax: 1000)
+    #expect(chart.renderText(width: 80, height: 8, color: false).contains(note))
+  }
+
   @Test("In the SVG, a stretch beyond yMax is dotted along the top edge with arrowheads")
   func offScaleSVG() throws {
     let svg = Self.exploding.renderSVG()

@@ -87,6 +87,11 @@ struct ArgumentParsingTests {
             $0.csvPath = "loss.csv"
           }))),
     ParseCase(["run", "--", "ex4"], .run(RunOptions(exercise: .ex4))),
+    ParseCase(
+      ["run", "ex1", "--lrs", "0.3,0.01,0.1"], .run(RunOptions(exercise: .ex1, demo: demo { $0.learningRates = [0.01, 0.1, 0.3] }))),
+    ParseCase(["run", "ex2", "--outliers"], .run(RunOptions(exercise: .ex2, demo: demo { $0.outliers = true }))),
+    ParseCase(
+      ["run", "ex4", "--clip-contributions"], .run(RunOptions(exercise: .ex4, demo: demo { $0.clipContributions = true }))),
     ParseCase(["grade"], .grade(GradeOptions())),
     ParseCase(
       ["grade", "--json", "results.json", "--junit", "report.xml"],
@@ -145,6 +150,14 @@ struct ArgumentParsingTests {
     BadUsage(
       ["run", "ex1", "--accumulation-steps", "4"],
       .notApplicable(option: "--accumulation-steps", exercise: "ex1", appliesTo: "ex3, ex4 and ex5", verb: .run)),
+    BadUsage(
+      ["run", "ex2", "--lrs", "0.01,0.1"],
+      .notApplicable(option: "--lrs", exercise: "ex2", appliesTo: "ex1", verb: .run)),
+    BadUsage(
+      ["run", "ex1", "--outliers"], .notApplicable(option: "--outliers", exercise: "ex1", appliesTo: "ex2", verb: .run)),
+    BadUsage(
+      ["run", "ex3", "--clip-contributions"],
+      .notApplicable(option: "--clip-contributions", exercise: "ex3", appliesTo: "ex4", verb: .run)),
     BadUsage(
       ["run", "ex4", "--no-scaling"],
       .notApplicable(option: "--no-scaling", exercise: "ex4", appliesTo: "ex3", verb: .run)),

@@ -34,4 +34,25 @@ struct DemoAccumulationClippingTests {
     #expect(try run.value("eachDifferenceAfterOneStep") > 1e-6)
     #expect(try run.value("eachMeanAngleDegrees") > 1)
   }
+
+  @Test("The distance chart has a linear axis, so the wrong way's smooth rise is not drawn as a jump")
+  func linearDistance() throws {
+    let run = try DemoFixture.defaults(.ex4)
+    let title = try #require(run.lines.firstIndex { $0.contains("Distance of the parameters") })
+    #expect(run.lines[title + 1] == "L2 distance", "no (log scale)")
+    #expect(run.prose.contains("rounding: drawn on 0"))
+  }
+
+  @Test("--clip-contributions adds the loop whose clipped pieces add up beyond maxNorm")
+  func contributions() throws {
+    let run = try DemoFixture.run(.ex4) {
+      $0.clipContributions = true
+      $0.steps = 40
+    }
+    #expect(run.summary.runs.contains { $0.name == "clip each, then add (wrong)" })
+    let longest = try run.value("contributionsLongestGradient")
+    #expect(longest > 1 && longest <= 4 + 1e-9, "between maxNorm and k × maxNorm: \(longest)")
+    #expect(run.lines.allSatisfy { $0.count <= 80 }, "every line fits 80 columns")
+    #expect(run.progressLines.contains { $0.hasPrefix("clip each, then add (wrong): step") })
+  }
 }

@@ -43,4 +43,14 @@ struct DemoAccumulationTests {
     #expect(try run.value("maxGradientDifference") < 1e-10)
     #expect(run.text.contains("NOT scaled"))
   }
+
+  @Test("The small batch also trains for k times the steps, seeing every point the large batch saw")
+  func equalSamples() throws {
+    let run = try DemoFixture.defaults(.ex3)
+    let row = try #require(run.summary.runs.first { $0.name == "batch of 64, 4× the steps" })
+    #expect(row.value("loss, all") == (try run.value("equalSamplesFinalLoss")))
+    #expect(run.text.contains("1200 × 64"), "the table counts its 1200 steps of 64 points")
+    #expect(run.prose.contains("Given 4× the steps, it sees every point the large batch saw"))
+    #expect(run.lines.allSatisfy { $0.count <= 80 }, "every line fits 80 columns")
+  }
 }

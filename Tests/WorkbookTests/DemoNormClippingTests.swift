@@ -76,4 +76,49 @@ struct DemoNormClippingTests {
     #expect(run.text.contains("SGD with momentum 0.9"))
     #expect(run.text.contains("velocity"))
   }
+
+  @Test("The loss legend says which steps each run spent above the axis, not 'from step 1' for both")
+  func offScaleLegend() throws {
+    let run = try DemoFixture.defaults(.ex1)
+    let clipped = try #require(run.lines.first { $0.contains("clipped, maxNorm 1") })
+    #expect(clipped.contains("at steps 1–") || clipped.contains("at step 1"), "\(clipped)")
+    #expect(!clipped.contains("from step 1"), "\(clipped)")
+  }
+
+  @Test("A clipped run that stays finite but ends above 1/6 is not said to have trained")
+  func momentumFailure() throws {
+    let run = try DemoFixture.run(.ex1) {
+      $0.momentum = 0.9
+      $0.threshold = 10
+    }
+    #expect(try run.fact("clippedDivergedAt") == "no")
+    #expect(try run.value("clippedTestLoss") >= 1.0 / 6)
+    #expect(run.prose.contains("stayed finite but learned nothing useful"))
+    #expect(!run.prose.contains("it trained to"))
+  }
+
+  @Test("The gradient reaching each input position is measured before and after training")
+  func positionGradients() throws {
+    let run = try DemoFixture.defaults(.ex1)
+    #expect(try run.value("positionRatioBefore") > 0)
+    #expect(try run.value("positionRatioAfter") > 0)
+    #expect(run.text.contains("Gradient reaching each input position"))
+    #expect(run.prose.contains("the gradient that reaches the first input position is"))
+  }
+
+  @Test("--lrs trains with and without clipping at each rate, and the table says which diverged")
+  func learningRates() throws {
+    let run = try DemoFixture.run(.ex1) {
+      $0.learningRates = [0.01, 0.3]
+      $0.steps = 60
+    }
+    let names = run.summary.runs.map(\.name)
+    #expect(names == ["lr 0.01, no clipping", "lr 0.01, maxNorm 1", "lr 0.3, no clipping", "lr 0.3, maxNorm 1"])
+    #expect(run.summary.runs[2].diverged, "lr 0.3 without clipping diverges")
+    #expect(!run.summary.runs[3].diverged, "lr 0.3 clipped does not")
+    #expect(run.text.contains("diverged, step"))
+    #expect(run.prose.contains("Largest rate that did not diverge: 0.01 without clipping, 0.3 with maxNorm 1."))
+    #expect(run.lines.allSatisfy { $0.count <= 80 }, "every line fits 80 columns")
+    #expect(run.progressLines.contains { $0.hasPrefix("lr 0.3, maxNorm 1: step") })
+  }
 }

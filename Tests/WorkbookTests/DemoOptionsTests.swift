@@ -71,6 +71,31 @@ struct DemoOptionsTests {
     #expect(options.demo.hidden == 32)
   }
 
+  @Test(
+    "--lrs takes 2 to 6 distinct rates above 0, and names the bad list",
+    arguments: ["0.1", "0.1,0.1", "0,0.1", "-0.1,0.1", "0.1,fast", "0.1,inf", "1,2,3,4,5,6,7", "0.1,,0.3"])
+  func badLearningRates(text: String) {
+    #expect(
+      throws: UsageError.invalidValue(
+        option: "--lrs", value: text, expected: "learning rates > 0 like 0.01,0.03,0.1,0.3 (2 to 6, each once)",
+        verb: .run)
+    ) { try Command.parse(["run", "ex1", "--lrs", text]) }
+  }
+
+  @Test("--lrs does not go with --lr or --sweep", arguments: [["--lr", "0.1"], ["--sweep"]])
+  func learningRatesConflicts(other: [String]) {
+    #expect(throws: UsageError.conflictingOptions(other[0], "--lrs", verb: .run)) {
+      try Command.parse(["run", "ex1", "--lrs", "0.01,0.1"] + other)
+    }
+  }
+
+  @Test("A bad --lrs exits 2 with one error naming the value, before anything trains")
+  func learningRatesFirst() {
+    var written: [String] = []
+    #expect(WorkbookCommand.run(["run", "ex1", "--lrs", "0.1,-1"], errorLine: { written.append($0) }) == .usage)
+    #expect(written.first?.hasPrefix("error: '0.1,-1' is not a valid value for '--lrs'") == true, "\(written)")
+  }
+
   @Test("--csv - and --svg - are refused: the demo's text goes to standard output", arguments: ["--csv", "--svg"])
   func dash(option: String) {
     #expect(

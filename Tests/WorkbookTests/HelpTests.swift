@@ -134,11 +134,12 @@ struct HelpTests {
 
         USAGE: workbook run <exercise> [--reference] [--mine] [--seed <n>]
                             [--seeds <list>] [--steps <n>] [--lr <x>] [--threshold <x>]
-                            [--accumulation-steps <k>] [--sweep] [--momentum <x>]
-                            [--length <T>] [--hidden <n>] [--no-scaling]
-                            [--init-scale <x>] [--growth-interval <n>]
-                            [--clip-before-unscale] [--clipping <λ>] [--svg <file>]
-                            [--csv <file>] [--color] [--no-color]
+                            [--accumulation-steps <k>] [--sweep] [--lrs <list>]
+                            [--momentum <x>] [--length <T>] [--hidden <n>] [--outliers]
+                            [--no-scaling] [--clip-contributions] [--init-scale <x>]
+                            [--growth-interval <n>] [--clip-before-unscale]
+                            [--clipping <λ>] [--svg <file>] [--csv <file>] [--color]
+                            [--no-color]
 
         ARGUMENTS:
           <exercise>              ex1 … ex4, or the optional ex5, ex7.
@@ -154,10 +155,16 @@ struct HelpTests {
           --accumulation-steps <k>
                                   Micro-batches per optimizer step (ex3, ex4, ex5).
           --sweep                 Try several thresholds and print a table (ex1).
+          --lrs <list>            Learning rates to try with and without clipping, like
+                                  0.01,0.1 (ex1).
           --momentum <x>          SGD momentum (ex1).
           --length <T>            Length T of the sequences (ex1). (default: 10)
           --hidden <n>            Hidden size of the RNN (ex1). (default: 64)
+          --outliers              Train on regression with outliers instead of the RNN
+                                  (ex2).
           --no-scaling            Do not divide the loss, to see what goes wrong (ex3).
+          --clip-contributions    Add a run that clips each micro-batch's gradient, then
+                                  adds (ex4).
           --init-scale <x>        The loss scaler's first scale (ex5). (default: 65536)
           --growth-interval <n>   Clean steps before the scale doubles (ex5). (default:
                                   20)

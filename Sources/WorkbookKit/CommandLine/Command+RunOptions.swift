@@ -9,6 +9,9 @@ extension Command {
   static let exerciseSpecificOptions: [String: Set<Exercise>] = [
     "--accumulation-steps": [.ex3, .ex4, .ex5],
     "--sweep": [.ex1],
+    "--lrs": [.ex1],
+    "--outliers": [.ex2],
+    "--clip-contributions": [.ex4],
     "--momentum": [.ex1],
     "--no-scaling": [.ex3],
     "--init-scale": [.ex5],
@@ -27,6 +30,12 @@ extension Command {
     guard let exercise = try arguments.exercise(at: 0) else { throw .missingArgument("<exercise>", verb: .run) }
     for pair in [("--reference", "--mine"), ("--color", "--no-color")] where arguments.has(pair.0) && arguments.has(pair.1) {
       throw .conflictingOptions(pair.0, pair.1, verb: .run)
+    }
+    // A learning-rate sweep sets the rate and trains two runs per rate:
+    // neither one rate nor a sweep of thresholds on top means anything.
+    for other in ["--lr", "--sweep"] where arguments.values["--lrs"] != nil
+    && (arguments.has(other) || arguments.values[other] != nil) {
+      throw .conflictingOptions(other, "--lrs", verb: .run)
     }
     // One file per run: several seeds would overwrite it.
     for pair in [("--seed", "--seeds"), ("--svg", "--seeds"), ("--csv", "--seeds")]
@@ -61,6 +70,11 @@ extension Command {
     demo.length = try arguments.integer("--length", in: Demos.lengthRange, what: "two halves with a marker each")
     demo.hidden = try arguments.integer("--hidden", in: Demos.hiddenRange, what: nil)
     demo.sweep = arguments.has("--sweep")
+    demo.learningRates = try arguments.value(
+      "--lrs", expected: "learning rates > 0 like 0.01,0.03,0.1,0.3 (2 to \(maxLearningRates), each once)",
+      learningRateList)
+    demo.outliers = arguments.has("--outliers")
+    demo.clipContributions = arguments.has("--clip-contributions")
     demo.noScaling = arguments.has("--no-scaling")
     demo.initScale = try arguments.positive("--init-scale")
     demo.growthInterval = try arguments.integer("--growth-interval", atLeast: 1)
@@ -74,6 +88,21 @@ extension Command {
 
   /// Why `-` is not standard output here: the demo's text is.
   private static let fileExpected = "a file name (the demo's text goes to standard output)"
+
+  /// The most rates `--lrs` takes: two runs each, and one colour each in
+  /// the chart.
+  static let maxLearningRates = 6
+
+  /// "0.01,0.03,0.1,0.3": finite rates above 0, each once, 2 to
+  /// `maxLearningRates` of them, sorted (the table reads small to large).
+  static func learningRateList(_ text: String) -> [Double]? {
+    var rates: [Double] = []
+    for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+      guard let rate = Double(part), rate.isFinite, rate > 0, !rates.contains(rate) else { return nil }
+      rates.append(rate)
+    }
+    return (2...maxLearningRates).contains(rates.count) ? rates.sorted() : nil
+  }
 
   /// "1-20", "1,2,5" or both ("1-5,9"), each seed once, in the order given.
   static func seedList(_ text: String) -> [UInt64]? {

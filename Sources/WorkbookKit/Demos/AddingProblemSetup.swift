@@ -55,6 +55,13 @@ struct AddingProblemSetup {
 
   let lossFunction: LossFunction = { try mse($0, $1) }
 
+  /// The gradient reaching each input position (`PositionGradient`), on
+  /// the first 256 held-out sequences: entry 0 is the first time step.
+  func positionGradients(_ model: any Module) throws -> [Double] {
+    try PositionGradient.norms(
+      model: model, batch: test.batch(Array(0..<min(256, test.count))), lossFunction: lossFunction)
+  }
+
   /// "Elman RNN (hidden 64) on the adding problem (T = 10)".
   var description: String { "an Elman RNN (hidden \(hidden)) on the adding problem (T = \(length))" }
 }
@@ -107,7 +114,29 @@ extension AddingProblemSetup {
     step: (any Module, any Optimizer, Batch) throws -> StepRecord
   ) throws -> ClippingRun {
     let model = makeModel()
-    let optimizer = makeOptimizer(model.parameters())
+    return try ClippingRun.train(
+      name, model: model, batches: batches, optimizer: makeOptimizer(model.parameters()), threshold: threshold,
+      report: report, afterStep: afterStep, step: step,
+      testLoss: { try Baseline.evaluate(model: $0, on: test, lossFunction: lossFunction) })
+  }
+}
+
+extension ClippingRun {
+  /// Trains `model` for `batches.count` steps with `step`, stopping early
+  /// at the first inf or NaN loss (the rest of the run would only repeat
+  /// NaN), then measures it with `testLoss`. Reports progress to `report`
+  /// as it goes. The loop of every demo that compares clipped runs.
+  ///
+  /// - Parameters:
+  ///   - threshold: counted as "clipped" when the norm before clipping
+  ///     exceeds it; `nil` for an unclipped run.
+  ///   - afterStep: called after each step with the model and the step's
+  ///     index, for a demo that measures the parameters as they go.
+  static func train(
+    _ name: String, model: any Module, batches: [Batch], optimizer: any Optimizer, threshold: Double?,
+    report: DemoReport, afterStep: (any Module, Int) throws -> Void = { _, _ in },
+    step: (any Module, any Optimizer, Batch) throws -> StepRecord, testLoss: (any Module) throws -> Double
+  ) throws -> ClippingRun {
     let ticker = ProgressTicker(total: batches.count)
     var run = ClippingRun(name: name)
     for (i, batch) in batches.enumerated() {
@@ -122,9 +151,7 @@ extension AddingProblemSetup {
       try afterStep(model, i)
     }
     run.finalParameters = Compare.parameters(of: model)
-    if run.nonFinite == nil {
-      run.testLoss = try Baseline.evaluate(model: model, on: test, lossFunction: lossFunction)
-    }
+    if run.nonFinite == nil { run.testLoss = try testLoss(model) }
     return run
   }
 }

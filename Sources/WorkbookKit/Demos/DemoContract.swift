@@ -29,6 +29,16 @@ public struct DemoOptions: Equatable, Sendable {
   public var accumulationSteps: Int?
   /// ex1: run several maxNorm values and print a table (the Challenge).
   public var sweep = false
+  /// ex1: train with and without clipping at each of these learning
+  /// rates and tabulate which diverged (`--lrs`); `nil` for one rate.
+  public var learningRates: [Double]?
+  /// ex2: the outlier regression instead of the RNN, where the trade-off
+  /// between value and norm clipping shows (`--outliers`).
+  public var outliers = false
+  /// ex4: add the loop that clips each micro-batch's contribution on its
+  /// own and then adds them, whose total can reach k × maxNorm
+  /// (`--clip-contributions`).
+  public var clipContributions = false
   /// ex1: SGD momentum (the Challenge point that clipping caps the step only without momentum).
   public var momentum: Double?
   /// ex3: skip dividing the loss, to show what goes wrong.

@@ -187,11 +187,13 @@ extension Demos {
     // 4. Training.
     report.heading("4. Training, \(steps) optimizer steps each")
     func progress(_ name: String, _ step: Int, _ loss: Double, _ ticker: ProgressTicker) {
-      if ticker.shouldReport(step) { report.progress("\(name): step \(step)/\(steps), loss \(Format.number(loss))") }
+      if ticker.shouldReport(step) {
+        report.progress("\(name): step \(step)/\(ticker.total), loss \(Format.number(loss))")
+      }
     }
     // One step per batch, on the engine's reference step.
     func plainRun(_ name: String, _ label: String, batchSize: Int, _ data: [Batch]) throws -> SpiralRun {
-      try problem.train(name, batchSize: batchSize, steps: steps) { model, ticker in
+      try problem.train(name, batchSize: batchSize, steps: data.count) { model, ticker in
         let optimizer = SGD(model.parameters(), lr: learningRate)
         return try data.enumerated().map { i, batch in
           let loss = try Baseline.step(
@@ -225,37 +227,52 @@ extension Demos {
       runs.append(
         try accumulatedRun("\(microName), NOT scaled (wrong)", "not scaled", trainWithAccumulationWithoutScaling))
     }
-    // The small batch: the micro-batches in order, one step each.
+    // The small batch: the micro-batches in order, one step each; once
+    // with as many steps as the large batch (it sees 1/k of the points),
+    // once with k times as many (every point the large batch saw).
     var smallBatches: [Batch] = []
-    for batch in batches where smallBatches.count < steps { smallBatches += try batch.split(into: k) }
-    smallBatches = Array(smallBatches.prefix(steps))
+    for batch in batches { smallBatches += try batch.split(into: k) }
     runs.append(
       try plainRun(
-        "batch of \(smallBatch), no accumulation", "batch of \(smallBatch)", batchSize: smallBatch, smallBatches))
+        "batch of \(smallBatch), no accumulation", "batch of \(smallBatch)", batchSize: smallBatch,
+        Array(smallBatches.prefix(steps))))
+    let equalSamples = try plainRun(
+      "batch of \(smallBatch), \(k)× the steps", "batch of \(smallBatch), \(k)× the steps", batchSize: smallBatch,
+      smallBatches)
 
     // The small batch first and the unscaled run next, so the large-batch
     // curves are drawn over them, and the accumulated run last: on top of
     // the large batch it matches (the chart says so, and dashes it). Each
     // run keeps its style whatever is drawn.
+    // The k-times-the-steps run is drawn per large-batch step too: each
+    // point the mean of its k steps on the same points.
     let styles = options.noScaling ? [0, 1, 3, 2] : [0, 1, 2]
     let drawingOrder = [runs.count - 1] + (options.noScaling ? [2, 0, 1] : [0, 1])
+    let equalSamplesCurve = windows(of: equalSamples.losses, size: k).map { mean($0) }
     let chart = LineChart(
       title: "Training loss (cross-entropy): mean of \(AddingProblemSetup.lossWindow) batches",
       xLabel: "optimizer step", yLabel: "loss",
-      series: drawingOrder.map { index in
+      series: [
         .init(
-          runs[index].name, padded(smoothed(runs[index].losses, window: AddingProblemSetup.lossWindow), to: steps),
-          style: styles[index], note: Divergence.note(runs[index].losses))
-      },
+          "\(equalSamples.name): mean of each \(k)",
+          padded(smoothed(equalSamplesCurve, window: AddingProblemSetup.lossWindow), to: steps), style: 4,
+          note: Divergence.note(equalSamples.losses))
+      ]
+        + drawingOrder.map { index in
+          .init(
+            runs[index].name, padded(smoothed(runs[index].losses, window: AddingProblemSetup.lossWindow), to: steps),
+            style: styles[index], note: Divergence.note(runs[index].losses))
+        },
       xStart: 1, yMax: 2)
     report.chart(chart, height: 14)
     var table = Table(columns: [
-      .init("run"), .init("points/step", alignment: .right), .init("loss, all", alignment: .right),
+      .init("run"), .init("steps × size", alignment: .right), .init("loss, all", alignment: .right),
       .init("accuracy", alignment: .right),
     ])
-    for run in runs {
+    for run in runs + [equalSamples] {
       table.addRow([
-        run.name, "\(run.batchSize)", Format.number(run.finalLoss), Format.fixed(100 * run.accuracy, 1) + " %",
+        run.name, "\(run.losses.count) × \(run.batchSize)", Format.number(run.finalLoss),
+        Format.fixed(100 * run.accuracy, 1) + " %",
       ])
     }
     report.table(table)
@@ -270,7 +287,8 @@ extension Demos {
     report.paragraph(
       "\"loss, all\" and accuracy: on all \(problem.data.count) points after training. " + sameRun
         + " The batch of \(smallBatch) takes as many steps on 1/\(k) of the points each: a noisier gradient, and "
-        + "it has seen fewer points.")
+        + "it has seen fewer points. Given \(k)× the steps, it sees every point the large batch saw, in "
+        + "\(k)× as many, noisier steps: the comparison at equal samples.")
     let diverged = runs.filter { Divergence.step($0.losses) != nil }
     if !diverged.isEmpty {
       report.paragraph(
@@ -278,6 +296,14 @@ extension Demos {
           + diverged.map { "\($0.name): \(Divergence.note($0.losses)!)" }.joined(separator: "; ") + ".")
     }
     report.record("finalParameterDifference", finalDifference)
+    report.record("equalSamplesFinalLoss", equalSamples.finalLoss)
+    report.record("equalSamplesAccuracy", equalSamples.accuracy)
+    report.recordRun(
+      equalSamples.name, diverged: Divergence.step(equalSamples.losses) != nil,
+      [("loss, all", equalSamples.finalLoss), ("accuracy (%)", 100 * equalSamples.accuracy)])
+    report.recordChoice(
+      "lower loss at equal samples",
+      equalSamples.finalLoss < runs[0].finalLoss ? "the small batch, \(k)× the steps" : "the large batch")
     for (key, run) in zip(
       options.noScaling
         ? ["fullBatch", "accumulated", "unscaled", "smallBatch"] : ["fullBatch", "accumulated", "smallBatch"], runs)
@@ -297,7 +323,8 @@ extension Demos {
     report.record("steps", Double(steps))
 
     try report.saveSVGs([("loss", chart.renderSVG())])
-    try report.saveCSV(runs.map { ("loss \($0.name)", $0.losses) })
+    try report.saveCSV(
+      runs.map { ("loss \($0.name)", $0.losses) } + [("loss \(equalSamples.name), mean of each \(k)", equalSamplesCurve)])
     report.record("seconds", elapsed(since: start))
     report.blank()
     report.line("Finished in \(Format.seconds(elapsed(since: start))).")

@@ -20,8 +20,8 @@ extension Demos {
   /// [0.707, 0.707], each gives [0.447, 0.894]) with the student's
   /// `clipGradNorm`, the largest parameter difference of each way from the
   /// large batch after one step and after training, per step the distance
-  /// of each way's parameters from the large batch's (log scale: rounding
-  /// once, the whole way off each), and per step the angle between the step
+  /// of each way's parameters from the large batch's (a linear axis:
+  /// rounding once, drawn on 0, and a gap that grows each), and per step the angle between the step
   /// each way took and the clipped large-batch gradient at the same weights
   /// (0° once, several degrees each).
   ///
@@ -112,6 +112,9 @@ extension Demos {
       _ = try step(model, SGD(model.parameters(), lr: learningRate), batches[0])
       return Compare.parameters(of: model)
     }
+    let contributionStep: (any Module, any Optimizer, Batch) throws -> StepRecord = { model, optimizer, batch in
+      try clipEachContribution(model, optimizer, batch.split(into: k), setup.lossFunction, maxNorm, clip: clipper)
+    }
     let largeAfterOne = try oneStep(largeStep)
     let onceAfterOne = Compare.largestDifference(try oneStep(onceStep), largeAfterOne)
     let eachAfterOne = Compare.largestDifference(try oneStep(eachStep), largeAfterOne)
@@ -149,31 +152,46 @@ extension Demos {
     }
     let (once, onceAngles, onceDistances) = try trainMeasuring("clip once (\(options.codeOwner.codeLabel))", onceStep)
     let (each, eachAngles, eachDistances) = try trainMeasuring("clip each micro-batch (wrong)", eachStep)
+    // `clipContributions`: the other way to clip inside the loop, each
+    // micro-batch's gradient on its own, then added: up to k × maxNorm.
+    let contributions = try options.clipContributions
+      ? trainMeasuring("clip each, then add (wrong)", contributionStep) : nil
     let onceAfterTraining = Compare.largestDifference(once.finalParameters, large.finalParameters)
     let eachAfterTraining = Compare.largestDifference(each.finalParameters, large.finalParameters)
 
     // The lesson in one picture: clipping once stays on the large batch's
     // path (rounding only), clipping each micro-batch leaves it at once.
+    // A linear axis: on a log one, the 1e-16 of rounding and the 0.1 of the
+    // wrong way span 15 decades, a row of the terminal is more than one of
+    // them, and a smooth rise reads as a jump from one row to the next.
     let sameRun = onceDistances.allSatisfy { $0 == 0 }
+    let onceLargest = onceDistances.filter(\.isFinite).max() ?? .nan
+    let onceNote =
+      sameRun
+      ? "0 at every step: the same run"
+      : (onceLargest < 1e-9
+        ? "at most \(Format.tiny(onceLargest)), rounding: drawn on 0" : Divergence.note(once.losses))
     let chart = LineChart(
       title: "Distance of the parameters from the batch-of-\(setup.batchSize) run", xLabel: "step",
       yLabel: "L2 distance",
-      series: [
-        .init(
-          each.name, padded(eachDistances, to: steps), style: eachStyle, note: Divergence.note(each.losses)),
-        .init(
-          once.name, padded(onceDistances, to: steps), style: onceStyle,
-          note: sameRun ? "0 at every step: the same run" : Divergence.note(once.losses)),
-      ],
-      logScaleY: true, xStart: 1)
+      series: (contributions.map {
+        [.init($0.run.name, padded($0.distances, to: steps), style: contributionStyle, note: Divergence.note($0.run.losses))]
+      } ?? [])
+        + [
+          .init(
+            each.name, padded(eachDistances, to: steps), style: eachStyle, note: Divergence.note(each.losses)),
+          .init(once.name, padded(onceDistances, to: steps), style: onceStyle, note: onceNote),
+        ],
+      xStart: 1)
     report.chart(chart, height: 14)
     let angleChart = LineChart(
       title: "Angle between the step taken and the batch-of-\(setup.batchSize) step", xLabel: "step",
       yLabel: "degrees",
-      series: [
-        .init(each.name, padded(eachAngles, to: steps), style: eachStyle),
-        .init(once.name, padded(onceAngles, to: steps), style: onceStyle),
-      ], xStart: 1)
+      series: (contributions.map { [.init($0.run.name, padded($0.angles, to: steps), style: contributionStyle)] } ?? [])
+        + [
+          .init(each.name, padded(eachAngles, to: steps), style: eachStyle),
+          .init(once.name, padded(onceAngles, to: steps), style: onceStyle),
+        ], xStart: 1)
     report.chart(angleChart, height: 8)
 
     var table = Table(columns: [
@@ -191,7 +209,34 @@ extension Demos {
       each.name, Format.tiny(eachAfterOne), Format.tiny(eachAfterTraining), Format.fixed(meanEach, 1) + "°",
       Format.number(each.testLoss),
     ])
-    report.table(table)
+    if let contributions {
+      let run = contributions.run
+      let afterTraining = Compare.largestDifference(run.finalParameters, large.finalParameters)
+      // The step's length against maxNorm: the sum of k clipped pieces.
+      let longest = run.norms.filter(\.isFinite).max() ?? .nan
+      table.addRow([
+        run.name, Format.tiny(Compare.largestDifference(try oneStep(contributionStep), largeAfterOne)),
+        Format.tiny(afterTraining), Format.fixed(mean(contributions.angles), 1) + "°",
+        Format.number(run.testLoss),
+      ])
+      report.recordRun(
+        run.name, diverged: run.divergedAt != nil,
+        [
+          ("max |Δ params|, end", afterTraining), ("mean angle (°)", mean(contributions.angles)),
+          ("longest clipped gradient", longest), ("test MSE", run.testLoss),
+        ])
+      report.record("contributionsLongestGradient", longest)
+      report.record("contributionsTestLoss", run.testLoss)
+      report.table(table)
+      report.blank()
+      report.paragraph(
+        "Clipping each contribution on its own and adding them: every piece is at most maxNorm "
+          + "\(Format.number(maxNorm)) long, so their sum can reach \(k) × \(Format.number(maxNorm)); the "
+          + "longest gradient this run stepped with was \(Format.number(longest)) long, where clipping once never "
+          + "exceeds \(Format.number(maxNorm)).")
+    } else {
+      report.table(table)
+    }
     report.blank()
     report.paragraph(
       "Δ: the largest absolute difference of any parameter from the clipped batch-of-\(setup.batchSize) run. "
@@ -201,7 +246,7 @@ extension Demos {
         + "first one on (whether it ends better or worse, it is no longer the step of the batch, and its "
         + "effective threshold depends on k and on the order of the micro-batches). Test MSE on 1,024 held-out sequences; always predicting 1 scores "
         + "1/6 ≈ 0.167. The first chart follows the gap step by step: the L2 distance of all parameters "
-        + "from the batch-of-\(setup.batchSize) run's after as many steps (log scale)"
+        + "from the batch-of-\(setup.batchSize) run's after as many steps"
         + (sameRun ? "; clipping once has none to draw, it is 0 at every step." : "."))
 
     // The norms the clip-once records report: how hard clipping worked, and
@@ -253,7 +298,43 @@ extension Demos {
   }
 
   /// Style slots of exercise 4's runs, the same in every chart.
-  static let onceStyle = 0, eachStyle = 3
+  static let onceStyle = 0, eachStyle = 3, contributionStyle = 2
+
+  /// The other way to clip inside the accumulation loop, for
+  /// `clipContributions`: each micro-batch's weighted gradient (nᵢ / N)
+  /// is computed on its own, clipped to `maxNorm` by `clip`, and added to
+  /// the window's sum; one step then uses the sum. Every piece is at most
+  /// `maxNorm` long, so the sum can reach k × `maxNorm`: the effective
+  /// threshold grows with the number of micro-batches. Deliberately
+  /// wrong; the demo labels it so.
+  ///
+  /// - Returns: the window's record, with the norm of the summed clipped
+  ///   gradient the step used (what to hold against `maxNorm`).
+  static func clipEachContribution(
+    _ model: any Module, _ optimizer: any Optimizer, _ microBatches: [Batch], _ lossFunction: LossFunction,
+    _ maxNorm: Double, clip: GradNormClipper
+  ) throws -> StepRecord {
+    let parameters = model.parameters()
+    let total = Double(microBatches.reduce(0) { $0 + $1.count })
+    var sum = parameters.map { [Double](repeating: 0, count: $0.count) }
+    var windowLoss = 0.0
+    for batch in microBatches {
+      optimizer.zeroGrad()
+      let weight = Double(batch.count) / total
+      let loss = try lossFunction(model(batch.inputs), batch.targets)
+      try (loss * weight).backward()
+      windowLoss += weight * loss.item()
+      _ = try clip(parameters, maxNorm: maxNorm)
+      for (i, p) in parameters.enumerated() {
+        if let grad = p.grad { sum[i] = zip(sum[i], grad.data).map(+) }
+      }
+    }
+    for (p, g) in zip(parameters, sum) { p.grad = Tensor(g, shape: p.shape) }
+    let norm = Compare.norm(sum)
+    optimizer.step()
+    optimizer.zeroGrad()
+    return StepRecord(loss: windowLoss, gradNorm: norm)
+  }
 
   /// Two other values of k to compare the norms with: "2 or 8" for the
   /// default 4, never the k just used.

@@ -48,6 +48,9 @@ extension Demos {
     let setup = try AddingProblemSetup(seed: options.seed, hidden: options.hidden ?? 64, length: options.length ?? 10)
     let batches = setup.batches(steps: steps)
     let optimizerName = momentum == 0 ? "plain SGD" : "SGD with momentum \(Format.number(momentum))"
+    let rateText =
+      options.learningRates.map { "learning rates " + $0.map { Format.number($0) }.joined(separator: ", ") }
+      ?? "learning rate \(Format.number(learningRate))"
 
     report.title("Exercise 1 · Gradient clipping by norm")
     report.paragraph(
@@ -55,18 +58,25 @@ extension Demos {
         + "a sequence and add them. The recurrent weights start at 1.5 × a random orthogonal matrix, so "
         + "backpropagation through time multiplies the gradient by up to 1.5 per step. "
         + "\(optimizerName.prefix(1).uppercased())\(optimizerName.dropFirst()), "
-        + "learning rate \(Format.number(learningRate)), batch \(setup.batchSize), \(steps) steps, seed \(options.seed). "
+        + rateText + ", batch \(setup.batchSize), \(steps) steps, seed \(options.seed). "
         + "Every run starts from the same weights and sees the same batches. "
-        + (options.sweep
+        + (options.learningRates != nil
+          ? "At each rate, one run without clipping and one through \(options.codeOwner.possessive) trainStep with "
+            + "maxNorm \(Format.number(maxNorm)): did clipping allow a higher learning rate? "
+          : "")
+        + (options.learningRates != nil ? "" : options.sweep
           ? "The Challenge: one run per maxNorm, each through \(options.codeOwner.possessive) trainStep, and one without clipping. "
           : "The clipped run calls \(options.codeOwner.possessive) trainStep with maxNorm \(Format.number(maxNorm)); the other one runs "
             + "without clipping. ")
         + Divergence.rule)
 
-    func train(_ name: String, clip: Double?) throws -> ClippingRun {
+    func train(
+      _ name: String, clip: Double?, rate: Double = learningRate,
+      afterStep: (any Module, Int) throws -> Void = { _, _ in }
+    ) throws -> ClippingRun {
       try setup.train(
-        name, batches: batches, makeOptimizer: { SGD($0, lr: learningRate, momentum: momentum) }, threshold: clip,
-        report: report,
+        name, batches: batches, makeOptimizer: { SGD($0, lr: rate, momentum: momentum) }, threshold: clip,
+        report: report, afterStep: afterStep,
         step: { model, optimizer, batch in
           guard let clip else {
             return try Baseline.step(
@@ -76,7 +86,10 @@ extension Demos {
         })
     }
 
-    if options.sweep {
+    if let rates = options.learningRates {
+      try learningRateSweep(
+        rates, maxNorm: maxNorm, steps: steps, train: { try train($0, clip: $2, rate: $1) }, report: report)
+    } else if options.sweep {
       var values = sweepThresholds
       if let chosen = options.threshold, !values.contains(chosen) { values.append(chosen) }
       let thresholds: [Double?] = values.sorted() + [nil]
@@ -88,9 +101,14 @@ extension Demos {
       try showSweep(runs, steps: steps, momentum: momentum, report: report)
     } else {
       let unclipped = try train("without clipping", clip: nil)
-      let clipped = try train("maxNorm \(Format.number(maxNorm))", clip: maxNorm)
+      let before = try setup.positionGradients(setup.makeModel())
+      var after: [Double] = []
+      let clipped = try train("maxNorm \(Format.number(maxNorm))", clip: maxNorm) { model, i in
+        if i == steps - 1 { after = try setup.positionGradients(model) }
+      }
       try showSideBySide(
-        unclipped: unclipped, clipped: clipped, maxNorm: maxNorm, steps: steps, momentum: momentum, report: report)
+        unclipped: unclipped, clipped: clipped, maxNorm: maxNorm, steps: steps, momentum: momentum,
+        positions: (before, after), report: report)
     }
     report.record("learningRate", learningRate)
     report.record("momentum", momentum)
@@ -124,7 +142,8 @@ extension Demos {
   }
 
   private static func showSideBySide(
-    unclipped: ClippingRun, clipped: ClippingRun, maxNorm: Double, steps: Int, momentum: Double, report: DemoReport
+    unclipped: ClippingRun, clipped: ClippingRun, maxNorm: Double, steps: Int, momentum: Double,
+    positions: (before: [Double], after: [Double]), report: DemoReport
   ) throws {
     let lossChart = AddingProblemSetup.lossChart(
       [unclipped, clipped], names: ["without clipping", "clipped, maxNorm \(Format.number(maxNorm))"],
@@ -165,14 +184,19 @@ extension Demos {
     if let step = clipped.divergedAt {
       verdictClipped = "With clipping it diverged too, at step \(step)\(nonFiniteClause(clipped))."
     } else {
-      let relation = clipped.testLoss < AddingProblemSetup.baseline ? "below" : "not below"
+      let counted =
+        "clipping scaled the gradient on \(clipped.clippedSteps) of \(clipped.losses.count) steps."
       verdictClipped =
-        "With clipping it trained to a test MSE of \(Format.number(clipped.testLoss)), \(relation) the "
-        + "1/6 ≈ 0.167 of always predicting 1; clipping scaled the gradient on \(clipped.clippedSteps) of "
-        + "\(clipped.losses.count) steps."
+        clipped.testLoss < AddingProblemSetup.baseline
+        ? "With clipping it trained to a test MSE of \(Format.number(clipped.testLoss)), below the 1/6 ≈ 0.167 "
+          + "of always predicting 1; " + counted
+        : "With clipping it stayed finite but learned nothing useful: its test MSE of "
+          + "\(Format.number(clipped.testLoss)) is no better than the 1/6 ≈ 0.167 of always predicting 1; "
+          + counted
     }
     report.paragraph(divergenceVerdict(unclipped, "Without clipping", steps: steps) + " " + verdictClipped)
     momentumNote(momentum, report: report)
+    let positionChart = showPositionGradients(before: positions.before, after: positions.after, report: report)
 
     report.record("maxNorm", maxNorm)
     report.record("unclippedDivergedAt", fact: unclipped.divergedAt.map { "step \($0)" } ?? "no")
@@ -193,8 +217,16 @@ extension Demos {
       clipped.testLoss < AddingProblemSetup.baseline ? "below 1/6" : (clipped.testLoss.isNaN ? "none" : "not below 1/6"))
     recordClippingRun(unclipped, clipped: false, report: report)
     recordClippingRun(clipped, clipped: true, report: report)
+    report.recordRun(
+      "gradient at position 1 ÷ at T", diverged: false,
+      [
+        ("before training", positionRatio(positions.before)),
+        ("after the clipped run", positionRatio(positions.after)),
+      ])
 
-    try report.saveSVGs([("loss", lossChart.renderSVG()), ("norm", normChart.renderSVG())])
+    try report.saveSVGs([
+      ("loss", lossChart.renderSVG()), ("norm", normChart.renderSVG()), ("positions", positionChart.renderSVG()),
+    ])
     try report.saveCSV([
       ("loss without clipping", unclipped.losses), ("loss clipped", clipped.losses),
       ("norm without clipping", unclipped.norms), ("norm clipped run", clipped.norms),

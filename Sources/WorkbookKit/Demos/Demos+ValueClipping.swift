@@ -39,47 +39,28 @@ extension Demos {
     let learningRate = options.learningRate ?? 0.05
     let clipValue = options.threshold ?? 1
     let maxNorm = 1.0
-    let setup = try AddingProblemSetup(seed: options.seed)
-    let batches = setup.batches(steps: steps)
 
     report.title("Exercise 2 · Gradient clipping by value")
+    if options.outliers {
+      try valueClippingOnOutliers(ex1: ex1, ex2: ex2, options: options, report: report)
+      report.record("seconds", elapsed(since: start))
+      report.blank()
+      report.line("Finished in \(Format.seconds(elapsed(since: start))).")
+      return report.summary
+    }
+    let setup = try AddingProblemSetup(seed: options.seed)
+    let batches = setup.batches(steps: steps)
     report.paragraph(
       "Exercise 1's setup: \(setup.description), plain SGD, learning rate \(Format.number(learningRate)), "
         + "batch \(setup.batchSize), \(steps) steps, seed \(options.seed). Three runs from the same weights on "
         + "the same batches: without clipping, clipped by value at \(Format.number(clipValue)) by \(options.codeOwner.possessive) "
         + "trainStep, and clipped by norm at \(Format.number(maxNorm)) by the engine. " + Divergence.rule)
 
-    let plainSGD: ([Tensor]) -> any Optimizer = { SGD($0, lr: learningRate) }
-
-    let unclipped = try setup.train(
-      "no clipping", batches: batches, makeOptimizer: plainSGD, threshold: nil, report: report,
-      step: { try Baseline.step(model: $0, optimizer: $1, batch: $2, lossFunction: setup.lossFunction) })
-
-    // The value run: the raw gradient from the engine, then the student's
-    // step, whose clipped gradient the recording optimizer keeps.
-    var angles: [Double] = []
-    var valueClippedSteps = 0
-    var byValue = try setup.train(
-      "by value, clipValue \(Format.number(clipValue))", batches: batches,
-      makeOptimizer: { GradientRecordingSGD($0, lr: learningRate) }, threshold: nil, report: report,
-      step: { model, optimizer, batch in
-        let raw = try Baseline.gradient(model: model, batch: batch, lossFunction: setup.lossFunction)
-        let loss = try ex2.trainStep(model, optimizer, batch, setup.lossFunction, clipValue)
-        let applied = (optimizer as? GradientRecordingSGD)?.lastGradient ?? raw
-        angles.append(angleDegrees(raw, applied))
-        if raw.contains(where: { $0.contains { abs($0) > clipValue } }) { valueClippedSteps += 1 }
-        return StepRecord(loss: loss, gradNorm: Compare.norm(raw))
-      })
-    byValue.clippedSteps = valueClippedSteps
-
-    let byNorm = try setup.train(
-      "by norm, maxNorm \(Format.number(maxNorm))", batches: batches, makeOptimizer: plainSGD, threshold: maxNorm,
-      report: report,
-      step: {
-        try ex1.trainStep($0, $1, $2, setup.lossFunction, maxNorm)
-      })
-
-    let runs = [unclipped, byValue, byNorm]
+    let (runs, angles) = try trainThreeWays(
+      ex1: ex1, ex2: ex2, makeModel: setup.makeModel, batches: batches, lossFunction: setup.lossFunction,
+      learningRate: learningRate, clipValue: clipValue, maxNorm: maxNorm, report: report,
+      testLoss: { try Baseline.evaluate(model: $0, on: setup.test, lossFunction: setup.lossFunction) })
+    let (unclipped, byValue, byNorm) = (runs[0], runs[1], runs[2])
     let lossChart = AddingProblemSetup.lossChart(runs, styles: runStyles, steps: steps)
     // Value clipping usually bites in the first steps only: the angle chart
     // stops a little after the last step it turned the gradient by 0.01° or
@@ -99,20 +80,9 @@ extension Demos {
     report.chart(lossChart, height: 14)
     report.chart(angleChart, height: 8)
 
-    var table = Table(columns: [
-      .init("run"), .init("diverged", alignment: .right), .init("steps clipped", alignment: .right),
-      .init("mean angle", alignment: .right), .init("test MSE", alignment: .right),
-    ])
     let finiteAngles = angles.filter(\.isFinite)
     let meanAngle = finiteAngles.reduce(0, +) / Double(max(finiteAngles.count, 1))
-    for (index, run) in runs.enumerated() {
-      table.addRow([
-        run.name, Divergence.cell(run.losses),
-        index == 0 ? "–" : "\(run.clippedSteps) (\(Format.percent(run.clippedSteps, of: run.losses.count)))",
-        index == 1 ? Format.fixed(meanAngle, 1) + "°" : (index == 2 ? "0°" : "–"),
-        run.testLoss.isNaN ? "–" : Format.number(run.testLoss),
-      ])
-    }
+    var table = threeWaysTable(runs, meanAngle: meanAngle)
     table.addRow(["always predicting 1", "", "", "", Format.number(AddingProblemSetup.baseline)])
     report.table(table)
     report.blank()
@@ -143,10 +113,11 @@ extension Demos {
     report.table(vectors)
     report.blank()
     report.paragraph(
-      "Norm clipping shrinks the vector and keeps its direction. Value clipping cuts each entry on its own: "
-        + "\(Format.vector(comparison.original, 0)) becomes \(Format.vector(comparison.byValue)), turned by "
-        + "\(Format.fixed(comparison.angleByValueDegrees, 2))° and still \(Format.fixed(length(comparison.byValue)))"
-        + " long. In a model with n parameters, value clipping lets the gradient be up to √n × clipValue long.")
+      "Norm clipping shrinks the vector to length \(Format.fixed(length(comparison.byNorm))) and keeps its "
+        + "direction. Value clipping cuts each entry on its own: \(Format.vector(comparison.original, 0)) becomes "
+        + "\(Format.vector(comparison.byValue)), turned by \(Format.fixed(comparison.angleByValueDegrees, 2))°, "
+        + "of length \(Format.fixed(length(comparison.byValue))): no threshold sets that length, it is bounded only "
+        + "by √2 × clipValue here, and by √n × clipValue in a model with n parameters.")
 
     report.record("learningRate", learningRate)
     report.record("clipValue", clipValue)
@@ -179,5 +150,72 @@ extension Demos {
     report.blank()
     report.line("Finished in \(Format.seconds(elapsed(since: start))).")
     return report.summary
+  }
+
+  /// The table of `trainThreeWays`' runs: which diverged, how often
+  /// clipping changed the gradient, the value run's mean angle, test MSE.
+  static func threeWaysTable(_ runs: [ClippingRun], meanAngle: Double) -> Table {
+    var table = Table(columns: [
+      .init("run"), .init("diverged", alignment: .right), .init("steps clipped", alignment: .right),
+      .init("mean angle", alignment: .right), .init("test MSE", alignment: .right),
+    ])
+    for (index, run) in runs.enumerated() {
+      table.addRow([
+        run.name, Divergence.cell(run.losses),
+        index == 0 ? "–" : "\(run.clippedSteps) (\(Format.percent(run.clippedSteps, of: run.losses.count)))",
+        index == 1 ? Format.fixed(meanAngle, 1) + "°" : (index == 2 ? "0°" : "–"),
+        run.testLoss.isNaN ? "–" : Format.number(run.testLoss),
+      ])
+    }
+    return table
+  }
+
+  /// Exercise 2's three runs from the same weights on the same batches:
+  /// without clipping (the engine), by value (the student's `trainStep`,
+  /// with the raw gradient computed first so the angle between it and the
+  /// gradient the student's code stepped with is measured), and by norm
+  /// (the student's exercise-1 `trainStep`).
+  ///
+  /// - Parameter afterStep: called after each step of each run with the
+  ///   run's index (0, 1, 2), the model and the step's index.
+  /// - Returns: the runs in that order, and the value run's angle per step.
+  static func trainThreeWays(
+    ex1: NormClippingCode, ex2: ValueClippingCode, makeModel: () -> any Module, batches: [Batch],
+    lossFunction: @escaping LossFunction, learningRate: Double, clipValue: Double, maxNorm: Double,
+    report: DemoReport, testLoss: (any Module) throws -> Double,
+    afterStep: (Int, any Module, Int) throws -> Void = { _, _, _ in }
+  ) throws -> (runs: [ClippingRun], angles: [Double]) {
+    func train(
+      _ index: Int, _ name: String, threshold: Double?, optimizer: ([Tensor]) -> any Optimizer,
+      step: (any Module, any Optimizer, Batch) throws -> StepRecord
+    ) throws -> ClippingRun {
+      let model = makeModel()
+      return try ClippingRun.train(
+        name, model: model, batches: batches, optimizer: optimizer(model.parameters()), threshold: threshold,
+        report: report, afterStep: { try afterStep(index, $0, $1) }, step: step, testLoss: testLoss)
+    }
+    let unclipped = try train(0, "no clipping", threshold: nil, optimizer: { SGD($0, lr: learningRate) }) {
+      try Baseline.step(model: $0, optimizer: $1, batch: $2, lossFunction: lossFunction)
+    }
+    // The value run: the raw gradient from the engine, then the student's
+    // step, whose clipped gradient the recording optimizer keeps.
+    var angles: [Double] = []
+    var valueClippedSteps = 0
+    var byValue = try train(
+      1, "by value, clipValue \(Format.number(clipValue))", threshold: nil,
+      optimizer: { GradientRecordingSGD($0, lr: learningRate) }
+    ) { model, optimizer, batch in
+      let raw = try Baseline.gradient(model: model, batch: batch, lossFunction: lossFunction)
+      let loss = try ex2.trainStep(model, optimizer, batch, lossFunction, clipValue)
+      let applied = (optimizer as? GradientRecordingSGD)?.lastGradient ?? raw
+      angles.append(angleDegrees(raw, applied))
+      if raw.contains(where: { $0.contains { abs($0) > clipValue } }) { valueClippedSteps += 1 }
+      return StepRecord(loss: loss, gradNorm: Compare.norm(raw))
+    }
+    byValue.clippedSteps = valueClippedSteps
+    let byNorm = try train(
+      2, "by norm, maxNorm \(Format.number(maxNorm))", threshold: maxNorm, optimizer: { SGD($0, lr: learningRate) }
+    ) { try ex1.trainStep($0, $1, $2, lossFunction, maxNorm) }
+    return ([unclipped, byValue, byNorm], angles)
   }
 }
