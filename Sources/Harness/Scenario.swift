@@ -39,7 +39,7 @@ public enum Scenario: Codable, Sendable, CustomStringConvertible {
         + (errorIfNonfinite ? ", errorIfNonfinite" : "")
     case let .clipGradValue(gradients, clipValue): return "\(gradients), clipValue \(format(clipValue))"
     case let .compareClipping(vector, maxNorm, clipValue):
-      return "vector \(vector.map(format)), maxNorm \(format(maxNorm)), clipValue \(format(clipValue))"
+      return "vector \(formatList(vector)), maxNorm \(format(maxNorm)), clipValue \(format(clipValue))"
     case let .trainStep(spec): return spec.description
     case let .ownClip(spec): return "the batch's gradient of \(spec.problem), at trainStep's threshold"
     case let .training(spec): return spec.description
@@ -132,7 +132,7 @@ public struct GradientSpec: Codable, Sendable, CustomStringConvertible {
     case let .random(seed, norm, withoutGrad):
       base = "random gradients of norm \(format(norm)) (seed \(seed))" + (withoutGrad ? ", one parameter without" : "")
     case let .exact(grads):
-      base = "gradients " + grads.map { $0.map { "\($0.map(format))" } ?? "none" }.joined(separator: ", ")
+      base = "gradients " + grads.map { $0.map(formatList) ?? "none" }.joined(separator: ", ")
     case let .batchGradient(step): base = "the batch's gradient (\(step.problem))"
     }
     return base + entries.map { ", entry \($0.index + 1) of parameter \($0.parameter + 1) set to \(format($0.value))" }
@@ -237,7 +237,7 @@ public struct AccumulationSpec: Codable, Sendable, CustomStringConvertible {
   }
 
   public var description: String {
-    var text = "\(problem), micro-batch sizes \(sizes), accumulationSteps \(accumulationSteps)"
+    var text = "\(problem), \(microBatches(sizes)), accumulationSteps \(accumulationSteps)"
     switch maxNorm {
     case let .value(v)?: text += ", maxNorm \(format(v))"
     case let .fractionOfFirstWindow(f)?: text += ", maxNorm \(format(f)) × the first window's norm"
@@ -362,11 +362,25 @@ public struct MixedPrecisionSpec: Codable, Sendable, CustomStringConvertible {
     case let .value(v): scale = format(v)
     case let .overflowing(divisor): scale = divisor == 1 ? "one that overflows" : "one that overflows ÷ \(format(divisor))"
     }
-    return "\(problem), micro-batch sizes \(sizes), accumulationSteps \(accumulationSteps), maxNorm "
+    return "\(problem), \(microBatches(sizes)), accumulationSteps \(accumulationSteps), maxNorm "
       + "\(format(maxNorm)), initial scale \(scale), growthInterval \(growthInterval), "
       + (precision == .double ? "Double gradients" : "\(precision.rawValue) under autocast")
       + (memoryBudget.map { ", memory for \(format($0)) micro-batches" } ?? "")
   }
+}
+
+/// "[3, -0.5, nan]": numbers as a message shows them, never quoted.
+public func formatList(_ xs: [Double]) -> String {
+  "[" + xs.map(format).joined(separator: ", ") + "]"
+}
+
+/// "micro-batch sizes [5, 3, 8]", or "60 micro-batches of 8" when they
+/// are all alike and a list would fill lines.
+func microBatches(_ sizes: [Int]) -> String {
+  if sizes.count > 4, let first = sizes.first, sizes.allSatisfy({ $0 == first }) {
+    return "\(sizes.count) micro-batches of \(first)"
+  }
+  return "micro-batch sizes \(sizes)"
 }
 
 /// "0.5", "65536", "1e-06": a number as a message shows it.

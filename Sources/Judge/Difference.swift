@@ -15,14 +15,19 @@ public enum Difference {
     if let text = order(got, want) { return text }
     if let text = clipInputs(got, want, x, y) { return text }
     if let text = steps(got, want, x, y) { return text }
-    if let text = returned(got.outcome, want.outcome, function: function) { return text }
+    if let text = returned(got, want, function: function) { return text }
     if let a = got.gradients, let b = want.gradients, Agreement.distance(a, b) > 0 {
       let d = Agreement.distance(a, b)
       let digits = d.isFinite ? min(17, max(6, Int((-log10(max(d, 1e-17))).rounded(.up)) + 2)) : 6
       let nan: ([[Double]?]) -> Bool = { $0.contains { $0?.contains(where: \.isNaN) ?? false } }
-      return "After \(function), the gradients are \(show(a, digits: digits)); expected \(show(b, digits: digits))"
+      let values = "\(show(a, digits: digits)); expected \(show(b, digits: digits))"
         + (d.isFinite && d < 1e-3 ? " (they differ by \(sci(d)), relative)" : "")
         + (nan(a) != nan(b) ? " (mind the NaN)." : ".")
+      if let thrown = got.outcome.thrown, want.outcome.thrown != nil {
+        return "\(function) threw “\(thrown)” as it should, but only after changing the gradients: they are "
+          + values + " An error must leave every gradient as it was."
+      }
+      return "After \(function), the gradients are " + values
     }
     if let a = got.parameters?.flat, let b = want.parameters?.flat, Agreement.distance(a, b) > 0 {
       return "After \(function), the parameters differ from the expected ones by \(sci(Agreement.distance(a, b))) "
@@ -32,7 +37,9 @@ public enum Difference {
       return "At the end the scaler held scale \(fixed(x.scaler[0])), tracker \(Int(x.scaler[1])); expected scale "
         + "\(fixed(y.scaler[0])), tracker \(Int(y.scaler[1]))."
     }
-    return "What \(function) did differs from the expected run by \(sci(Agreement.distance(got, want))) (relative)."
+    let d = Agreement.distance(got, want)
+    return "What \(function) did differs from the expected run "
+      + (d.isFinite ? "by \(sci(d)) (relative)." : "in kind: a call more or fewer, or another kind of result.")
   }
 
   /// A different ending: threw where it should return, or the other way.
@@ -161,7 +168,8 @@ public enum Difference {
   }
 
   /// A returned value that differs.
-  static func returned(_ got: Outcome, _ want: Outcome, function: String) -> String? {
+  static func returned(_ run: Observation, _ expected: Observation, function: String) -> String? {
+    let got = run.outcome, want = expected.outcome
     guard let a = got.returned, let b = want.returned else { return nil }
     switch (a, b) {
     case let (.number(x), .number(y)) where Agreement.distance(x, y) > 0:
@@ -170,7 +178,9 @@ public enum Difference {
       return "\(function) returned \(x); expected \(y)."
     case let (.numbers(x), .numbers(y)) where Agreement.distance(x, y) > 0:
       if x.count != y.count {
-        return "\(function) returned \(x.count) value(s) \(shortList(x)); expected \(y.count), one per window: \(shortList(y))."
+        let steps = run.events.compactMap(\.step).count
+        return "\(function) returned \(x.count) value(s) \(shortList(x)) for the \(steps) optimizer step(s) it "
+          + "took; expected one per step: \(shortList(y))."
       }
       return "\(function) returned \(shortList(x)); expected \(shortList(y))."
     case let (.record(x), .record(y)):
@@ -205,12 +215,7 @@ public enum Difference {
       return "The (scale, tracker) after each update were \(show(x)); expected \(show(y))."
     case let (.reports(x), .reports(y)): return reports(x, y, function: function)
     case let (.comparison(x), .comparison(y)):
-      for (name, u, v) in [("original", x.original, y.original), ("byNorm", x.byNorm, y.byNorm), ("byValue", x.byValue, y.byValue)]
-      where Agreement.distance(u, v) > 0 {
-        return ".\(name) is \(u); expected \(v)."
-      }
-      return "The angles are \(x.angleByNormDegrees)° by norm and \(x.angleByValueDegrees)° by value; expected "
-        + "\(fixed(y.angleByNormDegrees))° and \(fixed(y.angleByValueDegrees))°."
+      return ComparisonDifference.describe(x, expected: y)
     default: return nil
     }
   }

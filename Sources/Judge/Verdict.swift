@@ -42,9 +42,12 @@ public enum Verdict {
   /// The mistakes that explain the student's run of `item`: those whose
   /// run of it matches the student's. Of these, the ones whose runs match
   /// the student's in every scenario of the check, if any (where the
-  /// student is right, the mistake must change nothing); else all but
-  /// those ruled out where the student is right and the mistake is not
-  /// (code with two slips at once matches no single mistake everywhere).
+  /// student is right, the mistake must change nothing); else, of those
+  /// not ruled out where the student is right and the mistake is not
+  /// (code with two slips at once matches no single mistake everywhere),
+  /// the ones nearest the student's runs in the other scenarios: mistakes
+  /// that all leave one scenario alone must not all be named, or the
+  /// message prescribes fixes the code already has.
   static func matches(_ item: Evidence.Item, evidence: Evidence, tolerance: Double) -> [MistakeRun] {
     let here = item.answer.mistakes.filter {
       agrees(item.student, $0.observation, expected: item.answer.expected, tolerance: tolerance)
@@ -64,9 +67,19 @@ public enum Verdict {
       }
     }
     if !everywhere.isEmpty { return everywhere }
-    return here.filter { run in
+    let possible = here.filter { run in
       !evidence.items.contains { right($0) && Agreement.distance(theirs(run, $0), $0.answer.expected) > tolerance }
     }
+    let wrong = evidence.items.filter { !right($0) }
+    let nearness = possible.map { run in
+      Nearness(
+        matched: wrong.filter {
+          agrees($0.student, theirs(run, $0), expected: $0.answer.expected, tolerance: tolerance)
+        }.count,
+        distances: wrong.map { Agreement.distance($0.student, theirs(run, $0)) })
+    }
+    guard let best = nearness.max() else { return [] }
+    return zip(possible, nearness).filter { !($1 < best) }.map(\.0)
   }
 
   /// The student's run matches `run`: close to it, and clearly closer to it

@@ -85,6 +85,10 @@ struct CourseEndToEndTests {
     let demo = try Self.run(["swift", "run", "workbook", "run", "ex1"], in: copy)
     #expect(demo.termination == .exited(1))
     #expect(demo.errorOutput.contains("not implemented yet"), "\(demo.output.suffix(500)) \(demo.errorOutput)")
+    let reference = try Self.run(["swift", "run", "workbook", "run", "ex1", "--reference"], in: copy)
+    #expect(reference.termination == .exited(1))
+    #expect(reference.errorOutput.contains("has no reference solutions"), "\(reference.errorOutput)")
+    #expect(!reference.errorOutput.contains("not implemented"), "\(reference.errorOutput)")
     let test = try Self.run(["swift", "test"], in: copy)
     let log = test.output + test.errorOutput
     #expect(test.termination != .exited(0))
@@ -92,6 +96,10 @@ struct CourseEndToEndTests {
     #expect(log.contains("not implemented"), "\(log.suffix(2000))")
     let failedSuites = log.split(separator: "\n").filter { $0.hasPrefix("✘ Suite") }
     #expect(failedSuites.allSatisfy { $0.lowercased().contains("exercise") }, "\(failedSuites)")
+    let results = try DemoFixture.temporaryDirectory().appendingPathComponent("results.json").path
+    let grade = try Self.run(["swift", "run", "workbook", "grade", "--json", results], in: copy)
+    #expect(grade.termination == .exited(0), "\(grade.errorOutput)")
+    #expect(grade.output.contains("│ Total") && grade.output.contains("Wrote "), "\(grade.output)")
 
     // setup.sh with the toolchain already installed: no download, one build.
     let setup = try Self.run(

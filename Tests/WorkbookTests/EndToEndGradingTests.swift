@@ -105,6 +105,8 @@ struct EndToEndGradingTests {
 
     let grade = try Self.swift(["run", "workbook", "grade", "--json", "r.json", "--junit", "j.xml"], in: copy)
     #expect(grade.termination == .exited(0), "\(grade.output)\n\(grade.errorOutput)")
+    #expect(grade.output.contains("│ Total"), "grade prints its table with --json too: \(grade.output)")
+    #expect(grade.output.contains("Wrote r.json and j.xml."))
     let json = try #require(FileManager.default.contents(atPath: copy.appendingPathComponent("r.json").path))
     let results = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
     #expect(results["score"] as? Double == 50, "ex1 and ex4 full, ex2 and ex3 nothing: \(results["score"] ?? "none")")

@@ -239,6 +239,28 @@ struct GradingReportTests {
     #expect(rendered.contains("31.25 / 75"))
   }
 
+  @Test(
+    "grade prints the table with or without report files, then the files written",
+    arguments: [[], ["results.json"], ["results.json", "junit.xml"]])
+  func printedTable(_ files: [String]) {
+    let lines = GradeCommand.output(ReportFixtures.all, files: files, width: 80)
+    let table = GradeCommand.table(ReportFixtures.all).render().split(separator: "\n").map(String.init)
+    #expect(Array(lines.prefix(table.count)) == table)
+    #expect(lines.contains { $0.hasPrefix("│ Total") && $0.contains("31.25 / 75") })
+    if files.isEmpty {
+      #expect(lines.count == table.count)
+    } else {
+      #expect(lines.last == "Wrote \(files.joined(separator: " and ")).")
+    }
+  }
+
+  @Test("With hidden scenarios grade prints no table, which Gradescope would show to students")
+  func hiddenNoTable() {
+    let lines = GradeCommand.output(ReportFixtures.all, files: ["results.json"], hidden: true, width: 80)
+    #expect(!lines.contains { $0.contains("Total") || $0.contains("/ 25") }, "\(lines)")
+    #expect(lines.first?.hasPrefix("Wrote results.json.") == true)
+  }
+
   @Test("The grade table adds up and fits 80 columns")
   func tableAddsUp() {
     let rendered = GradeCommand.table(ReportFixtures.workbook([15, 8, 10, 10])).render()

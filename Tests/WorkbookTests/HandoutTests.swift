@@ -54,16 +54,52 @@ struct HandoutTests {
     #expect(found.isEmpty, "\(fingerprint.name) in \(found)")
   }
 
-  @Test("It keeps the shipped exercise files for reset, and says in its README what it is")
-  func stubsAndNote() throws {
+  @Test("It keeps the shipped exercise files for reset")
+  func stubs() throws {
     let folder = try Self.handout.get()
     for exercise in Exercise.allCases {
       let kept = try Data(contentsOf: folder.appendingPathComponent(Handout.stubsFolder + "/" + exercise.sourceFile))
       let shipped = try Data(contentsOf: folder.appendingPathComponent(exercise.sourceFile))
       #expect(kept == shipped)
     }
+  }
+
+  @Test("Its README describes the copy: every path it names is there, and no instructor's command")
+  func readme() throws {
+    let folder = try Self.handout.get()
     let readme = try String(contentsOf: folder.appendingPathComponent("README.md"), encoding: .utf8)
-    #expect(readme.hasPrefix(Handout.readmeNote))
+    #expect(readme.hasPrefix(HandoutReadme.introduction))
+    #expect(readme.contains(HandoutReadme.studentsHeading))
+    let paths = Self.paths(in: readme)
+    #expect(paths.count >= 10, "\(paths)")
+    for path in paths where !path.hasPrefix(".build/") {
+      #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(path).path), "\(path)")
+    }
+    for absent in [
+      "WORKBOOK_SOLUTIONS", "workbook grade", "workbook handout", "workbook autograder", "workbook bench",
+      "Solutions/", "Sources/AnswerKey", "Sources/References", "For instructors", "Benchmark", "fresh clone",
+      "the graders' self-tests", "--reference",
+    ] {
+      #expect(!readme.contains(absent), "the copy's README mentions \(absent)")
+    }
+    for exercise in Exercise.allCases {
+      #expect(readme.contains("| Exercise \(exercise.rawValue): \(exercise.title) | ✘ \(Grader.checkIDs(exercise).count) checks"))
+    }
+    let suites = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("Tests").path)
+    #expect(Set(suites) == ["AutogradTests", "ChartsTests", "DatasetsTests", "ExerciseTests"], "the table's suites")
+  }
+
+  /// The paths a Markdown text names: in backticks or as a link's target,
+  /// with a slash in them, without a ":line" or a command around them.
+  static func paths(in text: String) -> [String] {
+    let pattern = #"`([.\w-]+/[^`\s]*)`|\]\(([^)\s:]+/[^)\s]*)\)"#
+    let regex = try! NSRegularExpression(pattern: pattern)
+    let range = NSRange(text.startIndex..., in: text)
+    return regex.matches(in: text, range: range).compactMap { match in
+      let group = match.range(at: 1).location != NSNotFound ? match.range(at: 1) : match.range(at: 2)
+      guard let found = Range(group, in: text) else { return nil }
+      return String(text[found].split(separator: ":")[0])
+    }
   }
 
   @Test("A folder that exists, or whose parent does not, is refused before anything is written")

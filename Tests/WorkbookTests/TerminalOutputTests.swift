@@ -130,4 +130,21 @@ struct NextStepTests {
         "  0 of 2 checks pass.",
       ])
   }
+
+  @Test("A mistake that fails several checks is explained under the first and named under the others")
+  func mistakeOnce() {
+    let paragraph = "At optimizer step 1, every gradient was there but exactly 0. That is what happens when …"
+    let report = ExerciseReport(
+      exercise: .ex3,
+      results: [
+        ReportFixtures.result(.ex3, "a", .failed, paragraph + " [scenario 1]", mistake: .weightFromIntegerDivision),
+        ReportFixtures.result(.ex3, "b", .passed),
+        ReportFixtures.result(.ex3, "c", .failed, paragraph + " [scenario 2]", mistake: .weightFromIntegerDivision),
+        ReportFixtures.result(.ex3, "d", .failed, "another slip", mistake: .lossNotDivided),
+      ])
+    let lines = ReportText.detailed(report, paint: Paint(enabled: false), width: 200)
+    #expect(lines.filter { $0.contains(paragraph) }.count == 1)
+    #expect(lines.contains("      The same as above: the mistake “A weight of 0 from integer division”."))
+    #expect(lines.contains("      another slip"))
+  }
 }

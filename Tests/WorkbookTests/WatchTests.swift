@@ -91,13 +91,55 @@ struct WatchTests {
     #expect(errors[1] == ["Exercises/ex1-norm-clipping/NormClipping.swift:3:1: error: expected declaration"])
   }
 
-  @Test("The watch screen shows every exercise and the first failing check")
+  @Test("The watch screen shows every exercise and every failing check with its diagnosis")
   func screen() {
     let lines = WatchCommand.screen(ReportFixtures.all, paint: Paint(enabled: false), width: 80)
     #expect(lines[0] == "  ✓ ex1 2/2   ✗ ex2 1/4   ○ ex3 0/1     1 of 3 done")
-    #expect(lines.contains("✗ ex2  Gradient clipping by value"))
+    #expect(lines.contains("✗ ex2  Gradient clipping by value  1 of 4 checks pass."))
     #expect(lines.contains(#"  ✗ Check b <&> "quoted""#))
     #expect(lines.contains("      expected 1 < 2 & 3 > 2"))
+    #expect(lines.contains(#"  ✗ Check c <&> "quoted"  (crashed)"#))
+    #expect(lines.contains { $0.contains("Your code crashed") })
+    #expect(lines.contains(#"  ✗ Check d <&> "quoted"  (timed out)"#))
+    #expect(lines.contains("      still running after 30 s"))
+    #expect(!lines.contains(#"  ✓ Check a <&> "quoted""#), "a passing check is only counted")
     #expect(lines.contains("  Stuck?   swift run workbook hint ex2"))
+  }
+
+  @Test("Every exercise in progress shows its failures, one not compiling its errors")
+  func severalExercises() {
+    let reports = [
+      ReportFixtures.exercise(.ex1, passing: 1, of: 3), ReportFixtures.failing, ReportFixtures.notStarted,
+      ReportFixtures.unbuildable,
+    ]
+    let lines = WatchCommand.screen(reports, paint: Paint(enabled: false), width: 80)
+    #expect(lines.contains("✗ ex1  Gradient clipping by norm  1 of 3 checks pass."))
+    #expect(lines.filter { $0 == "  ✗ Check c2 <&> \"quoted\"" }.count == 1)
+    #expect(lines.filter { $0 == "  ✗ Check c3 <&> \"quoted\"" }.count == 1)
+    #expect(lines.contains("✗ ex2  Gradient clipping by value  1 of 4 checks pass."))
+    #expect(lines.contains { $0.hasPrefix("✗ ex4") && $0.contains("does not compile") })
+    #expect(!lines.contains { $0.hasPrefix("○ ex3") }, "a stub is in the summary row while others are in progress")
+  }
+
+  @Test("With nothing started, the first exercise's state is shown")
+  func nothingStarted() {
+    let stub = ExerciseReport(
+      exercise: .ex1,
+      results: [ReportFixtures.result(.ex1, "a", .notImplemented, "not implemented yet: fill in TODO(ex1)")])
+    let lines = WatchCommand.screen([stub, ReportFixtures.notStarted], paint: Paint(enabled: false), width: 80)
+    #expect(lines.contains { $0.hasPrefix("○ ex1") })
+    #expect(!lines.contains { $0.hasPrefix("○ ex3") })
+  }
+
+  @Test("On a terminal each result redraws the screen; in a pipe results are appended")
+  func redraws() {
+    let lines = ["Gradient Workbook", "  ✗ ex1 0/1"]
+    let screen = WatchCommand.frame(lines, redraw: true, first: false)
+    #expect(screen == "\u{1B}[H\u{1B}[2J\u{1B}[3J" + "Gradient Workbook\n  ✗ ex1 0/1\n")
+    #expect(WatchCommand.frame(lines, redraw: true, first: true) == screen)
+    #expect(WatchCommand.frame(lines, redraw: false, first: true) == "Gradient Workbook\n  ✗ ex1 0/1\n")
+    let appended = WatchCommand.frame(lines, redraw: false, first: false)
+    #expect(appended == "\nGradient Workbook\n  ✗ ex1 0/1\n")
+    #expect(!appended.contains("\u{1B}"), "no escape codes in a log")
   }
 }

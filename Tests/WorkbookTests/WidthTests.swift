@@ -56,8 +56,7 @@ enum Screen: String, CaseIterable, Sendable, CustomTestStringConvertible {
       }
     case .grade:
       return [WidthFixtures.stubs, WidthFixtures.inProgress, WidthFixtures.passing].flatMap { reports in
-        GradeCommand.table(reports, width: width).render().split(separator: "\n").map(String.init)
-          + GradeCommand.wroteLines(reports, files: ["autograder/results/results.json", "junit.xml"], width: width)
+        GradeCommand.output(reports, files: ["autograder/results/results.json", "junit.xml"], width: width)
       }
     case .help:
       return ([Help.root(width: width)] + Verb.allCases.map { Help.text(for: $0, width: width) })

@@ -62,9 +62,8 @@ extension KnownMistake {
 
   static let clipsOnlyAboveThreshold = KnownMistake(
     "clips only above maxNorm", nil,
-    "clipGradNorm multiplies only when the norm is above maxNorm (`if norm > maxNorm`), so at exactly maxNorm it "
-      + "leaves the gradients alone; PyTorch multiplies by min(1, maxNorm / (norm + 1e-6)) every time, which is "
-      + "about 0.999999 there",
+    "clipGradNorm multiplies only when the norm is above maxNorm (`if norm > maxNorm`): it leaves the gradients "
+      + "alone at exactly maxNorm, where PyTorch's factor is about 0.999999, and when the norm is NaN",
     ex1: Reference.code.ex1.replacing(clipGradNorm: WrongNormClipping.clipGradNormOnlyAbove), function: "clipGradNorm",
     alsoNamed: [.nanLostInMinMax])
 

@@ -47,12 +47,23 @@ public struct GradeCommand {
       try OutputPath.write(Data(JUnitReport.xml(reports).utf8), to: junitPath)
     }
     let files = [jsonPath, junitPath].compactMap { $0 }
-    if files.isEmpty {
-      console.line(Self.table(reports, width: console.width).render())
-    } else {
-      console.lines(Self.wroteLines(reports, files: files, width: console.width))
-    }
+    console.lines(Self.output(reports, files: files, hidden: options.hiddenPath != nil, width: console.width))
     return .success
+  }
+
+  /// What `grade` prints, with or without report files: the table of
+  /// scores, then the files written, if any. With hidden scenarios
+  /// (`--hidden`, in an autograder) no table: Gradescope shows the
+  /// autograder's output to students, and the hidden checks' results must
+  /// wait for their own visibility setting.
+  static func output(_ reports: [ExerciseReport], files: [String], hidden: Bool = false, width: Int) -> [String] {
+    if hidden && !files.isEmpty {
+      return TextWrap.wrap(
+        "Wrote \(files.joined(separator: " and ")). No table: it would show the hidden checks' results in the "
+          + "autograder's output.", width: width)
+    }
+    let table = Self.table(reports, width: width).render().split(separator: "\n").map(String.init)
+    return files.isEmpty ? table : table + wroteLines(files: files, width: width)
   }
 
   /// The grader of an autograder's hidden scenarios: the seeds drawn when
@@ -92,9 +103,10 @@ public struct GradeCommand {
       })
   }
 
-  /// "Score 95.45 / 100. Wrote results.json and junit.xml.", wrapped.
-  static func wroteLines(_ reports: [ExerciseReport], files: [String], width: Int) -> [String] {
-    TextWrap.wrap("Score \(Score.summary(reports)). Wrote \(files.joined(separator: " and ")).", width: width)
+  /// "Wrote results.json and junit.xml.", wrapped (the score is the
+  /// table's total row, just above).
+  static func wroteLines(files: [String], width: Int) -> [String] {
+    TextWrap.wrap("Wrote \(files.joined(separator: " and ")).", width: width)
   }
 
   /// Exercise (with its state's mark), checks passed, score; a total row.

@@ -20,7 +20,8 @@ import StudentCommands
 /// Added: the answer key's answers for the public scenarios, as data
 /// (`.workbook/answers/`), which the copy's judge grades with; and a
 /// pristine copy of each exercise file under `.workbook/stubs/`, which
-/// `workbook reset` restores from.
+/// `workbook reset` restores from. Its README describes the copy
+/// (`HandoutReadme`).
 struct Handout {
   /// What a handout holds, relative to the workbook's folder.
   static let included = ["Package.swift", "README.md", ".gitignore", "Exercises", "Sources", "Tests", "docs"]
@@ -57,7 +58,7 @@ struct Handout {
       .map { AnswerData.folder + "/" + $0 }
     let readme = destination.appendingPathComponent("README.md")
     if let text = try? String(contentsOf: readme, encoding: .utf8) {
-      try (Self.readmeNote + text).write(to: readme, atomically: true, encoding: .utf8)
+      try HandoutReadme.text(from: text).write(to: readme, atomically: true, encoding: .utf8)
     }
     return written
   }
@@ -71,17 +72,6 @@ struct Handout {
       return try AnswerWriter.write(to: folder, seeds: .public)
     #endif
   }
-
-  /// Said first in the handout's README.
-  static let readmeNote = """
-    > **Your copy of the workbook.** It holds the exercises, their guides,
-    > the engine and the graders, but no reference solutions: start with
-    > `swift run workbook`, grade with `swift run workbook check` or
-    > `swift test`. The instructor's commands below (`WORKBOOK_SOLUTIONS=1`,
-    > `grade`, `handout`, `autograder`) do not apply to this copy.
-
-
-    """
 
   /// Copies `item` (a file or a folder) and what it holds, skipping build
   /// products and the excluded paths.

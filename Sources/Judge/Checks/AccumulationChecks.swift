@@ -124,10 +124,17 @@ enum AccumulationChecks {
         Difference.describe(item, function: function), item: item, evidence: evidence, function: function,
         tolerance: tolerance)
     }
-    guard losses.count == expected, let first = losses.first, let last = losses.last, last.isFinite, last < first else {
-      throw Verdict.finding(
-        "\(expected) accumulated steps should lower the loss; the returned losses were "
-          + Difference.shortList(losses, digits: 3) + ".", item: item, evidence: evidence, function: function, tolerance: tolerance)
+    let steps = item.student.events.compactMap(\.step).count
+    var words: String?
+    if losses.count != expected || steps != expected {
+      words = "The loop took \(steps) optimizer step(s) and returned \(losses.count) loss(es) "
+        + "\(Difference.shortList(losses, digits: 3)); expected \(expected) steps, one per window, and one loss each."
+    } else if let first = losses.first, let last = losses.last, !(last.isFinite && last < first) {
+      words = "Over its \(steps) optimizer steps the loss did not fall: the returned losses went from "
+        + "\(fixed(first, 3)) to \(fixed(last, 3)) \(Difference.shortList(losses, digits: 3))."
+    }
+    if let words {
+      throw Verdict.finding(words, item: item, evidence: evidence, function: function, tolerance: tolerance)
     }
   }
 }

@@ -5,7 +5,9 @@ import Judge
 
 /// `workbook watch`: rebuild and re-grade whenever a Swift file under
 /// Exercises/ changes, rustlings style: one screen with the state of every
-/// exercise and the first thing to fix.
+/// exercise, every failing check with its diagnosis, and where to work
+/// next. On a terminal each result replaces the last; into a pipe or a
+/// log, results follow one another.
 public struct WatchCommand {
   var options: WatchOptions
 
@@ -45,19 +47,27 @@ public struct WatchCommand {
     _ exercises: [Exercise], grading: WorkbookGrading, reports: inout [Exercise: ExerciseReport], cause: String
   ) throws {
     try grading.grade(exercises) { reports[$0.exercise] = $0 }
-    clearScreen()
-    console.lines(Self.header(paint: console.paint, width: console.width))
-    console.lines(Self.screen(Exercise.allCases.compactMap { reports[$0] }, paint: console.paint, width: console.width))
+    console.clearStatus()
     let time = DateFormatter.localizedString(from: Date(), dateStyle: .none, timeStyle: .medium)
-    console.lines(Self.footer(cause, time: time, paint: console.paint, width: console.width))
+    let lines = Self.header(paint: console.paint, width: console.width)
+      + Self.screen(Exercise.allCases.compactMap { reports[$0] }, paint: console.paint, width: console.width)
+      + Self.footer(cause, time: time, paint: console.paint, width: console.width)
+    Terminal.write(Self.frame(lines, redraw: console.interactive, first: cause == "start"))
   }
 
-  /// Starts each result on a clean screen, as rustlings does, so the
-  /// current state is never mixed with an old one. Only on a terminal.
-  private func clearScreen() {
-    console.clearStatus()
-    if console.interactive { Terminal.write("\u{1B}[2J\u{1B}[H") }
+  /// What one result writes, all at once so the screen never shows half
+  /// of it. On a terminal (`redraw`) it starts by clearing the screen and
+  /// the scrollback and putting the cursor home, as `clear` does, so the
+  /// current state is never mixed with an old one, nor scrolled above it.
+  /// Otherwise each result is appended, after a blank line.
+  static func frame(_ lines: [String], redraw: Bool, first: Bool) -> String {
+    let text = lines.map { $0 + "\n" }.joined()
+    if redraw { return clearScreen + text }
+    return (first ? "" : "\n") + text
   }
+
+  /// Cursor home, erase the screen, erase the scrollback.
+  static let clearScreen = "\u{1B}[H\u{1B}[2J\u{1B}[3J"
 
   static func header(paint: Paint, width: Int) -> [String] {
     TextWrap.appending(
@@ -72,8 +82,10 @@ public struct WatchCommand {
     return [""] + TextWrap.wrap("Updated at \(time)\(why). Save a file to grade again.", width: width).map(paint.faint)
   }
 
-  /// The summary row of every exercise, then the first failing check with
-  /// its diagnosis and where to work on it.
+  /// The summary row of every exercise; then every failing check of each
+  /// exercise in progress (or one that does not compile), each with its
+  /// diagnosis, or the first exercise not started when none is in
+  /// progress; then where to work next.
   static func screen(_ reports: [ExerciseReport], paint: Paint, width: Int) -> [String] {
     let done = reports.filter { $0.state == .passed }.count
     let cells = reports.map { report in
@@ -90,12 +102,12 @@ public struct WatchCommand {
     }
     var lines = TextWrap.appending("\(done) of \(reports.count) done", separator: "     ", to: rows, width: width, indent: 2)
     lines.append("")
-    guard let (report, result) = ReportText.firstProblem(reports), let next = NextStep(reports) else {
-      return lines + NextStep.allDoneLines(paint: paint, width: width)
+    guard let next = NextStep(reports) else { return lines + NextStep.allDoneLines(paint: paint, width: width) }
+    var shown = reports.filter { $0.state != .passed && $0.state != .notStarted }
+    if shown.isEmpty { shown = Array(reports.filter { $0.state == .notStarted }.prefix(1)) }
+    for report in shown {
+      lines += ReportText.failures(report, paint: paint, width: width) + [""]
     }
-    lines.append(ReportText.heading(report, paint: paint))
-    lines += ReportText.item(result, paint: paint, width: width)
-    lines += ReportText.diagnosis(result.message, indent: 6, width: width)
-    return lines + [""] + next.workLines(paint: paint, width: width)
+    return lines + next.workLines(paint: paint, width: width)
   }
 }

@@ -11,22 +11,50 @@ import Judge
 ///       3 of 7 checks pass.
 public enum ReportText {
   /// One exercise, every check with its mark, and the diagnosis under each
-  /// check that did not pass. A diagnosis equal to the one just shown
-  /// (typically "not implemented yet" for every check of a stub) is not
-  /// repeated.
+  /// check that did not pass (see `diagnoses`).
   public static func detailed(_ report: ExerciseReport, paint: Paint, width: Int) -> [String] {
     if report.state == .doesNotCompile { return notCompiling(report, paint: paint, width: width) }
     var lines = [heading(report, paint: paint)]
-    var lastMessage: String?
-    for result in report.results {
+    for (result, text) in zip(report.results, diagnoses(report.results)) {
       lines += item(result, paint: paint, width: width)
-      if !result.passed && result.message != lastMessage {
-        lines += diagnosis(result.message, indent: 6, width: width)
-        lastMessage = result.message
-      }
+      if let text { lines += diagnosis(text, indent: 6, width: width) }
     }
     lines.append("  " + countSentence(report))
     return lines + notes(report, paint: paint, width: width)
+  }
+
+  /// One exercise's failing checks only, each with its diagnosis, under
+  /// the heading and the count: what `watch` shows of an exercise in
+  /// progress, where the passing checks would push the failures off the
+  /// screen.
+  public static func failures(_ report: ExerciseReport, paint: Paint, width: Int) -> [String] {
+    guard report.state == .failing else { return overview(report, paint: paint, width: width) }
+    var lines = heading(report, paint.faint(countSentence(report)), paint: paint, width: width)
+    for (result, text) in zip(report.results, diagnoses(report.results)) where !result.passed {
+      lines += item(result, paint: paint, width: width)
+      if let text { lines += diagnosis(text, indent: 6, width: width) }
+    }
+    return lines + notes(report, paint: paint, width: width)
+  }
+
+  /// The text under each check, nil for none: a passing check has none; a
+  /// diagnosis equal to the one just shown (typically "not implemented
+  /// yet" for every check of a stub) is not repeated; and a mistake
+  /// already explained under an earlier check is named again, not
+  /// explained again, so one slip that fails ten checks reads as one.
+  public static func diagnoses(_ results: [CheckResult]) -> [String?] {
+    var lastMessage: String?
+    var explained: [[Mistake]] = []
+    return results.map { result in
+      guard !result.passed, result.message != lastMessage else { return nil }
+      lastMessage = result.message
+      guard !result.mistakes.isEmpty else { return result.message }
+      if explained.contains(result.mistakes) {
+        return "The same as above: " + result.mistakes.map(\.label).joined(separator: " or ") + "."
+      }
+      explained.append(result.mistakes)
+      return result.message
+    }
   }
 
   /// An exercise that does not compile: the compiler's words once, not
@@ -94,13 +122,5 @@ public enum ReportText {
   /// A diagnosis wrapped and indented under its check.
   public static func diagnosis(_ message: String, indent: Int, width: Int) -> [String] {
     TextWrap.wrap(message, width: width, indent: indent, firstIndent: indent)
-  }
-
-  /// The first check that did not pass, and its report.
-  public static func firstProblem(_ reports: [ExerciseReport]) -> (ExerciseReport, CheckResult)? {
-    for report in reports where report.state != .passed {
-      if let result = report.results.first(where: { !$0.passed }) { return (report, result) }
-    }
-    return nil
   }
 }

@@ -163,9 +163,9 @@ extension Verb {
           optional capstone, ex5, counts only with --capstone (25 more
           points, out of 125). With --hidden, every check whose scenarios
           depend on seeds runs on the seeds drawn when the autograder was
-          made instead of the public ones. Without a file option the report
-          is printed as a table. The exit code is 0 whenever the report was
-          written, whatever the score.
+          made instead of the public ones. The scores are printed as a
+          table, and written to the files asked for. The exit code is 0
+          whenever the report was written, whatever the score.
           """,
         arguments: [],
         options: [
