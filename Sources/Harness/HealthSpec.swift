@@ -60,7 +60,7 @@ public struct PlantedModel: Codable, Sendable, CustomStringConvertible {
     "MLP \(widths.map(String.init).joined(separator: "→")) (seed \(seed))"
       + (zeroBiases ? " with zero biases" : "") + ", unit gradients of \(format(sizes.lowerBound))–"
       + "\(format(sizes.upperBound)) per entry"
-      + (withoutGradient.isEmpty ? "" : ", parameter(s) \(withoutGradient.map { String($0 + 1) }) without a gradient")
+      + (withoutGradient.isEmpty ? "" : ", parameter(s) \(withoutGradient.map { $0 + 1 }) without a gradient")
       + entries.map { ", entry \($0.index + 1) of parameter \($0.parameter + 1) set to \(format($0.value))" }.joined()
   }
 }
@@ -90,8 +90,8 @@ public struct ReportSpec: Codable, Sendable, CustomStringConvertible {
 
   public var description: String {
     "a step on \(model), clipping factor \(format(clipFactor))"
-      + (zeroValues.isEmpty ? "" : ", parameter(s) \(zeroValues.map { String($0 + 1) }) all zeros before the step")
-      + (unmoved.isEmpty ? "" : ", parameter(s) \(unmoved.map { String($0 + 1) }) not moved")
+      + (zeroValues.isEmpty ? "" : ", parameter(s) \(zeroValues.map { $0 + 1 }) all zeros before the step")
+      + (unmoved.isEmpty ? "" : ", parameter(s) \(unmoved.map { $0 + 1 }) not moved")
       + (oneGradientShort ? ", one gradient fewer than parameters" : "")
   }
 }
