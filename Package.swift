@@ -155,7 +155,7 @@ let package = Package(
     // Seeded datasets, batches and the loader.
     .target(name: "Datasets", dependencies: ["Autograd"], swiftSettings: optimized),
     // The exercises' contract: the errors and records the stubs use.
-    .target(name: "Contract", dependencies: ["Autograd"]),
+    .target(name: "Contract", dependencies: ["Autograd", "Datasets"]),
     // Terminal and SVG line charts, tables.
     .target(name: "Charts"),
     // What the demos measure runs with: the engine's own baselines, an SGD
