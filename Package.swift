@@ -63,7 +63,7 @@ let engineBuild: [SwiftSetting] = cpuHasAVX2FMA ? [.define("WORKBOOK_FMA")] : []
 /// Solutions/ (the reference), each built as its own module.
 let exerciseFolders = [
   "ex1-norm-clipping", "ex2-value-clipping", "ex3-gradient-accumulation", "ex4-accumulation-and-clipping",
-  "ex5-mixed-precision",
+  "ex5-mixed-precision", "ex6-accumulation-limits",
 ]
 
 /// ExerciseN from Exercises/, SolutionN from Solutions/: same files, same
@@ -96,6 +96,7 @@ func graded(_ number: Int) -> Target.Dependency {
 /// says (unscored) whether exercise 4 passes with the student's clipping.
 let runners: [(name: String, exercises: [Int])] = [
   ("workbook-ex1", [1]), ("workbook-ex2", [2]), ("workbook-ex3", [3]), ("workbook-ex4", [4]), ("workbook-ex5", [5]),
+  ("workbook-ex6", [6]),
   ("workbook-ex2-with-ex1", [1, 2]), ("workbook-ex4-with-ex1", [1, 4]), ("workbook-ex5-with-ex1", [1, 5]),
 ]
 let runnerTargets: [Target] = runners.map { runner in
@@ -116,13 +117,13 @@ let keyTargets: [Target] =
     // students' copies and autograders).
     .target(
       name: "AnswerKey", dependencies: ["Judge", "Harness", "Autograd", "Datasets", "Contract"]
-        + (1...5).map { .target(name: "Solution\($0)") }),
+        + (1...exerciseFolders.count).map { .target(name: "Solution\($0)") }),
     // The judge's own proof: the reference passes, every known and every
     // student-style mistake is named, correct variants pass, stubs fail.
     .testTarget(
       name: "JudgeTests",
       dependencies: ["Judge", "AnswerKey", "Harness", "Autograd", "Datasets", "Contract", "StudentCommands"]
-        + (1...5).map { .target(name: "Exercise\($0)") }),
+        + (1...exerciseFolders.count).map { .target(name: "Exercise\($0)") }),
     .testTarget(
       name: "WorkbookTests",
       dependencies: [

@@ -6,6 +6,7 @@ import Solution2
 import Solution3
 import Solution4
 import Solution5
+import Solution6
 
 /// The reference solutions in Solutions/, as the answer key runs them and
 /// the instructor's demos show them.
@@ -20,7 +21,11 @@ public enum ReferenceCode {
     ex4: AccumulationClippingCode(trainWithAccumulationAndClipping: Solution4.trainWithAccumulationAndClipping),
     ex5: MixedPrecisionCode(
       unscaleGradients: Solution5.unscaleGradients, updateScale: Solution5.updateScale,
-      trainWithMixedPrecision: Solution5.trainWithMixedPrecision))
+      trainWithMixedPrecision: Solution5.trainWithMixedPrecision),
+    ex6: AccumulationLimitsCode(
+      trainWithTokenAccumulation: Solution6.trainWithTokenAccumulation, trainDataParallel: Solution6.trainDataParallel,
+      clipGradNormAcrossWorkers: Solution6.clipGradNormAcrossWorkers,
+      clipGradValueAcrossWorkers: Solution6.clipGradValueAcrossWorkers))
 
   /// Exercise 1's reference `clipGradNorm`, as the clipping handed to the
   /// loops of exercises 4 and 5 when the key runs them.

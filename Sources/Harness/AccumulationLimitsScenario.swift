@@ -14,7 +14,7 @@ public enum AccumulationLimitsScenario: Codable, Sendable, CustomStringConvertib
 }
 
 /// A run of `trainWithTokenAccumulation` on padded Reber strings
-/// (`TokenProblem`, hidden 8, plain SGD at 0.5).
+/// (`TokenProblem`, hidden 3, plain SGD at 0.5).
 public struct TokenAccumulationSpec: Codable, Sendable, CustomStringConvertible {
   public var seed: UInt64
   /// Sequences per micro-batch, in order.

@@ -1,7 +1,7 @@
 /// The exercises, with where their files live. The fifth, the capstone,
-/// is optional: it builds on the four.
+/// and the sixth, a lab, are optional: they build on the four.
 public enum Exercise: Int, CaseIterable, Codable, Sendable, Comparable {
-  case ex1 = 1, ex2, ex3, ex4, ex5
+  case ex1 = 1, ex2, ex3, ex4, ex5, ex6
 
   /// "ex3", as typed on the command line.
   public var name: String { "ex\(rawValue)" }
@@ -13,6 +13,7 @@ public enum Exercise: Int, CaseIterable, Codable, Sendable, Comparable {
     case .ex3: return "Gradient accumulation with loss scaling"
     case .ex4: return "Accumulation plus clipping"
     case .ex5: return "Mixed precision (optional capstone)"
+    case .ex6: return "Where accumulation breaks (optional lab)"
     }
   }
 
@@ -24,6 +25,7 @@ public enum Exercise: Int, CaseIterable, Codable, Sendable, Comparable {
     case .ex3: return "ex3-gradient-accumulation"
     case .ex4: return "ex4-accumulation-and-clipping"
     case .ex5: return "ex5-mixed-precision"
+    case .ex6: return "ex6-accumulation-limits"
     }
   }
 
@@ -35,6 +37,7 @@ public enum Exercise: Int, CaseIterable, Codable, Sendable, Comparable {
     case .ex3: return "Exercises/\(folder)/GradientAccumulation.swift"
     case .ex4: return "Exercises/\(folder)/AccumulationWithClipping.swift"
     case .ex5: return "Exercises/\(folder)/MixedPrecision.swift"
+    case .ex6: return "Exercises/\(folder)/AccumulationLimits.swift"
     }
   }
 

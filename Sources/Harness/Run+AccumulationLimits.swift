@@ -14,8 +14,12 @@ extension Run {
     }
   }
 
+  /// The hidden width of the graded scenarios' model: small, so that the
+  /// answer data keeping every step's gradient stays small.
+  static let tokenHidden = 3
+
   mutating func tokenAccumulation(_ spec: TokenAccumulationSpec, code: AccumulationLimitsCode) throws {
-    let problem = try TokenProblem(seed: spec.seed, sequences: spec.sizes.reduce(0, +))
+    let problem = try TokenProblem(seed: spec.seed, sequences: spec.sizes.reduce(0, +), hidden: [Self.tokenHidden])
     let batches = try problem.microBatches(sizes: spec.sizes)
     let model = problem.makeModel()
     if spec.staleGradients { plantStaleGradients(model, seed: spec.seed) }
@@ -34,7 +38,11 @@ extension Run {
   }
 
   mutating func dataParallel(_ spec: DataParallelSpec, code: AccumulationLimitsCode) throws {
-    let problem = try TokenProblem(seed: spec.seed, sequences: spec.sizes.joined().reduce(0, +))
+    // Every worker's step as a digest: W replicas' gradients at every step
+    // would make the answer data W times as large as one model's.
+    recorder = Recorder(wholeSteps: false)
+    let problem = try TokenProblem(
+      seed: spec.seed, sequences: spec.sizes.joined().reduce(0, +), hidden: [Self.tokenHidden])
     var workers: [Worker] = []
     var start = 0
     for (rank, sizes) in spec.sizes.enumerated() {
@@ -46,9 +54,13 @@ extension Run {
       start += sizes.reduce(0, +)
     }
     let group = ProcessGroup(worldSize: workers.count)
-    let loss = recordingTokenLoss(problem.lossFunction, batches: workers.flatMap(\.microBatches), recorder: recorder)
+    // Numbered micro-step by micro-step, so a window's micro-batches are
+    // consecutive: micro-step 1 of every worker, then micro-step 2, …
+    let longest = workers.map(\.microBatches.count).max() ?? 0
+    let ordered = (0..<longest).flatMap { step in workers.compactMap { $0.microBatches.indices.contains(step) ? $0.microBatches[step] : nil } }
+    let loss = recordingTokenLoss(problem.lossFunction, batches: ordered, recorder: recorder)
     defer {
-      observation.parameters = .full(workers.flatMap { values(of: $0.model) })
+      observation.parameters = Snapshot(workers.flatMap { values(of: $0.model) }, whole: false)
       observation.gradients = workers.flatMap { $0.model.parameters().map { $0.grad?.data } }
       if spec.countsCommunication { count(group) }
     }

@@ -26,6 +26,8 @@ public enum Scenario: Codable, Sendable, CustomStringConvertible {
   case unscaleGradients(UnscaleSpec)
   case updateScale(ScalerSpec)
   case mixedPrecision(MixedPrecisionSpec)
+  // Exercise 6.
+  case accumulationLimits(AccumulationLimitsScenario)
 
   /// The scenario in words, ending each message about it.
   public var description: String {
@@ -44,6 +46,7 @@ public enum Scenario: Codable, Sendable, CustomStringConvertible {
     case let .unscaleGradients(spec): return spec.description
     case let .updateScale(spec): return spec.description
     case let .mixedPrecision(spec): return spec.description
+    case let .accumulationLimits(scenario): return scenario.description
     }
   }
 }

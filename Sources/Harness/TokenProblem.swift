@@ -26,7 +26,7 @@ public struct TokenProblem {
 
   /// `sequences` Reber strings with lengths in `lengths`, drawn from `seed`.
   public init(
-    seed: UInt64, sequences: Int, lengths: ClosedRange<Int> = 5...20, hidden: [Int] = [8],
+    seed: UInt64, sequences: Int, lengths: ClosedRange<Int> = 5...20, hidden: [Int],
     norm: Sequential.Norm? = nil
   ) throws {
     var rng = SplitMix64(seed: seed &+ 0x5EED)

@@ -51,6 +51,10 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
   case clipsWeightsNotGradients
   // Value clipping (exercise 2).
   case cosineNotClamped
+  // Where accumulation stops being the large batch (exercise 6): see Mistake+AccumulationLimits.swift.
+  case meanOfTokenMeans, summedLossDividedBySteps, paddingCounted, tokensCountedPerMicroBatch, tokensCountedPerWorker,
+    allReduceEveryMicroStep, syncOffByOne, meanOfWorkerMeans, worldSizeDividedTwice, clipByLocalNorm, normsAllReduced,
+    replicatedCountedPerWorker
 
   /// The heading of the guide section that explains it (without the `###`).
   public var heading: String {
@@ -92,6 +96,10 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
     case .nanLostInMinMax: return "A NaN lost in Swift's max or min"
     case .clipsWeightsNotGradients: return "Clipping the weights instead of the gradients"
     case .cosineNotClamped: return "The cosine is not clamped before acos"
+    case .meanOfTokenMeans, .summedLossDividedBySteps, .paddingCounted, .tokensCountedPerMicroBatch,
+      .tokensCountedPerWorker, .allReduceEveryMicroStep, .syncOffByOne, .meanOfWorkerMeans, .worldSizeDividedTwice,
+      .clipByLocalNorm, .normsAllReduced, .replicatedCountedPerWorker:
+      return accumulationLimitsHeading
     }
   }
 
@@ -117,6 +125,10 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
     case .perParameterNorm, .valueClipInsteadOfNorm, .scalesUpSmallGradients, .missingEpsilon, .missingSquareRoot,
       .wrongPNormRoot, .nanLostInMinMax, .clipsWeightsNotGradients:
       return [.ex1]
+    case .meanOfTokenMeans, .summedLossDividedBySteps, .paddingCounted, .tokensCountedPerMicroBatch,
+      .tokensCountedPerWorker, .allReduceEveryMicroStep, .syncOffByOne, .meanOfWorkerMeans, .worldSizeDividedTwice,
+      .clipByLocalNorm, .normsAllReduced, .replicatedCountedPerWorker:
+      return [.ex6]
     }
   }
 

@@ -32,6 +32,7 @@ public enum Hints {
     case .ex3: return accumulation
     case .ex4: return accumulationWithClipping
     case .ex5: return mixedPrecision
+    case .ex6: return accumulationLimits
     }
   }
 

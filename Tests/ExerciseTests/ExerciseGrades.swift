@@ -19,6 +19,7 @@ extension Tag {
   @Tag static var exercise3: Self
   @Tag static var exercise4: Self
   @Tag static var exercise5: Self
+  @Tag static var exercise6: Self
 }
 
 @Suite("The exercises, in order", .serialized)
@@ -50,6 +51,12 @@ struct ExerciseGrades {
   @Suite("Exercise 5: Mixed precision (optional capstone)", .tags(.exercise5))
   struct Exercise5Grades {
     @Test("Exercise 5 check", arguments: GradedCheck.all(.ex5))
+    func check(_ check: GradedCheck) { expectPasses(check) }
+  }
+
+  @Suite("Exercise 6: Where accumulation breaks (optional lab)", .tags(.exercise6))
+  struct Exercise6Grades {
+    @Test("Exercise 6 check", arguments: GradedCheck.all(.ex6))
     func check(_ check: GradedCheck) { expectPasses(check) }
   }
 }

@@ -3,6 +3,7 @@ import Exercise2
 import Exercise3
 import Exercise4
 import Exercise5
+import Exercise6
 import Foundation
 @testable import AnswerKey
 import Judge
@@ -20,7 +21,11 @@ enum Stubs {
     ex4: AccumulationClippingCode(trainWithAccumulationAndClipping: Exercise4.trainWithAccumulationAndClipping),
     ex5: MixedPrecisionCode(
       unscaleGradients: Exercise5.unscaleGradients, updateScale: Exercise5.updateScale,
-      trainWithMixedPrecision: Exercise5.trainWithMixedPrecision))
+      trainWithMixedPrecision: Exercise5.trainWithMixedPrecision),
+    ex6: AccumulationLimitsCode(
+      trainWithTokenAccumulation: Exercise6.trainWithTokenAccumulation, trainDataParallel: Exercise6.trainDataParallel,
+      clipGradNormAcrossWorkers: Exercise6.clipGradNormAcrossWorkers,
+      clipGradValueAcrossWorkers: Exercise6.clipGradValueAcrossWorkers))
 
   /// WORKBOOK_SOLUTIONS=1, as Package.swift reads it: then Exercises/
   /// holds the shipped stubs, not a student's work.

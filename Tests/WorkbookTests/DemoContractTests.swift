@@ -104,7 +104,12 @@ enum StubCode {
       ex5: MixedPrecisionCode(
         unscaleGradients: { _, _ in throw error(5, "unscaleGradients") },
         updateScale: { _, _ in throw error(5, "updateScale") },
-        trainWithMixedPrecision: { _, _, _, _, _, _, _, _, _ in throw error(5, "trainWithMixedPrecision") }))
+        trainWithMixedPrecision: { _, _, _, _, _, _, _, _, _ in throw error(5, "trainWithMixedPrecision") }),
+      ex6: AccumulationLimitsCode(
+        trainWithTokenAccumulation: { _, _, _, _, _ in throw error(6, "trainWithTokenAccumulation") },
+        trainDataParallel: { _, _, _, _ in throw error(6, "trainDataParallel") },
+        clipGradNormAcrossWorkers: { _, _, _, _ in throw error(6, "clipGradNormAcrossWorkers") },
+        clipGradValueAcrossWorkers: { _, _, _, _ in throw error(6, "clipGradValueAcrossWorkers") }))
   }
 
   static let code = make { WorkbookError.notImplemented(exercise: $0, function: $1) }

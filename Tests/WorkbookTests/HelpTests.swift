@@ -71,7 +71,7 @@ struct HelpTests {
         USAGE: workbook check [<exercise>] [--time-limit <seconds>] [--json]
 
         ARGUMENTS:
-          <exercise>              ex1 … ex5 (default: all; ex5 is optional).
+          <exercise>              ex1 … ex6 (default: all; ex5 and ex6 are optional).
 
         OPTIONS:
           --time-limit <seconds>  Seconds per check before it is stopped. (default: 30)
@@ -92,7 +92,7 @@ struct HelpTests {
         USAGE: workbook hint [<exercise>] [--all] [--reset]
 
         ARGUMENTS:
-          <exercise>              ex1 … ex5 (optional with --reset).
+          <exercise>              ex1 … ex6 (optional with --reset).
 
         OPTIONS:
           --all                   Show every hint for the exercise.
@@ -132,11 +132,12 @@ struct HelpTests {
                             [--accumulation-steps <k>] [--sweep] [--momentum <x>]
                             [--length <T>] [--hidden <n>] [--no-scaling]
                             [--init-scale <x>] [--growth-interval <n>]
-                            [--clip-before-unscale] [--svg <file>] [--csv <file>]
-                            [--color] [--no-color]
+                            [--clip-before-unscale] [--norm <kind>] [--svg <file>]
+                            [--csv <file>] [--color] [--no-color]
 
         ARGUMENTS:
-          <exercise>              ex1 … ex4, or ex5 (the optional capstone).
+          <exercise>              ex1 … ex4, or the optional ex5 (the capstone) or ex6
+                                  (a lab).
 
         OPTIONS:
           --reference             Run the reference solution.
@@ -147,7 +148,7 @@ struct HelpTests {
           --lr <x>                Learning rate.
           --threshold <x>         Clipping threshold (maxNorm, or clipValue for ex2).
           --accumulation-steps <k>
-                                  Micro-batches per optimizer step (ex3, ex4, ex5).
+                                  Micro-batches per optimizer step (ex3 … ex6).
           --sweep                 Try several thresholds and print a table (ex1).
           --momentum <x>          SGD momentum (ex1).
           --length <T>            Length T of the sequences (ex1). (default: 10)
@@ -157,6 +158,7 @@ struct HelpTests {
           --growth-interval <n>   Clean steps before the scale doubles (ex5). (default:
                                   100)
           --clip-before-unscale   Show what clipping before unscaling does (ex5).
+          --norm <kind>           Only accumulation with batch or layer norm (ex6).
           --svg <file>            Save the chart as SVG.
           --csv <file>            Save the per-step numbers as CSV.
           --color                 Use colours even when not writing to a terminal.
@@ -173,12 +175,13 @@ struct HelpTests {
 
         Exercises 1 to 4 are worth 25 points each, shared among their
         checks in eighths of a point, so every total is exact. The
-        optional capstone, ex5, counts only with --capstone (25 more
-        points, out of 125). With --hidden, every check whose scenarios
-        depend on seeds runs on the seeds drawn when the autograder was
-        made instead of the public ones. Without a file option the report
-        is printed as a table. The exit code is 0 whenever the report was
-        written, whatever the score.
+        optional exercises count only when asked for: --capstone adds
+        ex5, --optional ex6 the lab, --optional ex5,ex6 both (25 points
+        each, out of 125 or 150). With --hidden, every check whose
+        scenarios depend on seeds runs on the seeds drawn when the
+        autograder was made instead of the public ones. Without a file
+        option the report is printed as a table. The exit code is 0
+        whenever the report was written, whatever the score.
 
         USAGE: workbook grade [--json <file>] [--junit <file>] [--visibility <when>]
                               [--stdout-visibility <when>] [--capstone]

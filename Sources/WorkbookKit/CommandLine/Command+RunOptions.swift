@@ -1,3 +1,4 @@
+import Autograd
 import Harness
 
 extension Command {
@@ -7,7 +8,7 @@ extension Command {
   /// learns that the option exists elsewhere instead of wondering why
   /// nothing changed.
   static let exerciseSpecificOptions: [String: Set<Exercise>] = [
-    "--accumulation-steps": [.ex3, .ex4, .ex5],
+    "--accumulation-steps": [.ex3, .ex4, .ex5, .ex6],
     "--sweep": [.ex1],
     "--momentum": [.ex1],
     "--no-scaling": [.ex3],
@@ -16,6 +17,7 @@ extension Command {
     "--clip-before-unscale": [.ex5],
     "--length": [.ex1],
     "--hidden": [.ex1],
+    "--norm": [.ex6],
   ]
 
   /// The most seeds `--seeds` takes: 100 runs of the longest demo take
@@ -64,6 +66,7 @@ extension Command {
     demo.initScale = try arguments.positive("--init-scale")
     demo.growthInterval = try arguments.integer("--growth-interval", atLeast: 1)
     demo.clipBeforeUnscale = arguments.has("--clip-before-unscale")
+    demo.norm = try arguments.value("--norm", expected: "batch or layer", Sequential.Norm.init(rawValue:))
     demo.svgPath = try arguments.value("--svg", expected: fileExpected) { $0 == "-" ? nil : $0 }
     demo.csvPath = try arguments.value("--csv", expected: fileExpected) { $0 == "-" ? nil : $0 }
     options.demo = demo

@@ -67,7 +67,8 @@ public struct VerbSpec: Sendable {
 extension Verb {
   /// The declaration of this subcommand.
   public var spec: VerbSpec {
-    let exercise = ArgumentSpec(name: "<exercise>", help: "ex1 … ex4, or ex5 (the optional capstone).", isOptional: false)
+    let exercise = ArgumentSpec(
+      name: "<exercise>", help: "ex1 … ex4, or the optional ex5 (the capstone) or ex6 (a lab).", isOptional: false)
     let timeLimit = OptionSpec.value(
       "--time-limit", "<seconds>", "Seconds per check before it is stopped.", default: "30")
     switch self {
@@ -83,7 +84,7 @@ extension Verb {
           exercise that does not compile, a crash or an endless loop costs only
           that exercise or check; the others are still graded.
           """,
-        arguments: [ArgumentSpec(name: "<exercise>", help: "ex1 … ex5 (default: all; ex5 is optional).", isOptional: true)],
+        arguments: [ArgumentSpec(name: "<exercise>", help: "ex1 … ex6 (default: all; ex5 and ex6 are optional).", isOptional: true)],
         options: [timeLimit, .flag("--json", "Print the reports as JSON.")])
     case .hint:
       return VerbSpec(
@@ -93,7 +94,7 @@ extension Verb {
           .build/workbook-hints.json.
           """,
         arguments: [
-          ArgumentSpec(name: "<exercise>", help: "ex1 … ex5 (optional with --reset).", isOptional: true)
+          ArgumentSpec(name: "<exercise>", help: "ex1 … ex6 (optional with --reset).", isOptional: true)
         ],
         options: [
           .flag("--all", "Show every hint for the exercise."),
@@ -123,7 +124,7 @@ extension Verb {
           .value("--steps", "<n>", "Optimizer steps to train."),
           .value("--lr", "<x>", "Learning rate."),
           .value("--threshold", "<x>", "Clipping threshold (maxNorm, or clipValue for ex2)."),
-          .value("--accumulation-steps", "<k>", "Micro-batches per optimizer step (ex3, ex4, ex5)."),
+          .value("--accumulation-steps", "<k>", "Micro-batches per optimizer step (ex3 … ex6)."),
           .flag("--sweep", "Try several thresholds and print a table (ex1)."),
           .value("--momentum", "<x>", "SGD momentum (ex1)."),
           .value("--length", "<T>", "Length T of the sequences (ex1).", default: "10"),
@@ -132,6 +133,7 @@ extension Verb {
           .value("--init-scale", "<x>", "The loss scaler's first scale (ex5).", default: "65536"),
           .value("--growth-interval", "<n>", "Clean steps before the scale doubles (ex5).", default: "100"),
           .flag("--clip-before-unscale", "Show what clipping before unscaling does (ex5)."),
+          .value("--norm", "<kind>", "Only accumulation with batch or layer norm (ex6)."),
           .value("--svg", "<file>", "Save the chart as SVG."),
           .value("--csv", "<file>", "Save the per-step numbers as CSV."),
           .flag("--color", "Use colours even when not writing to a terminal."),
@@ -143,12 +145,13 @@ extension Verb {
         discussion: """
           Exercises 1 to 4 are worth 25 points each, shared among their
           checks in eighths of a point, so every total is exact. The
-          optional capstone, ex5, counts only with --capstone (25 more
-          points, out of 125). With --hidden, every check whose scenarios
-          depend on seeds runs on the seeds drawn when the autograder was
-          made instead of the public ones. Without a file option the report
-          is printed as a table. The exit code is 0 whenever the report was
-          written, whatever the score.
+          optional exercises count only when asked for: --capstone adds
+          ex5, --optional ex6 the lab, --optional ex5,ex6 both (25 points
+          each, out of 125 or 150). With --hidden, every check whose
+          scenarios depend on seeds runs on the seeds drawn when the
+          autograder was made instead of the public ones. Without a file
+          option the report is printed as a table. The exit code is 0
+          whenever the report was written, whatever the score.
           """,
         arguments: [],
         options: [

@@ -29,6 +29,7 @@ public enum Demos {
     case .ex3: return try accumulation(code: code, options: options, output: output)
     case .ex4: return try accumulationClipping(code: code, options: options, output: output)
     case .ex5: return try mixedPrecision(code: code, options: options, output: output)
+    case .ex6: return try accumulationLimits(code: code, options: options, output: output)
     }
   }
 
@@ -76,6 +77,7 @@ public enum Demos {
         model, AdamW(model.parameters()), LinearWarmup(optimizer, warmupSteps: 1), try batch.split(into: 2), 2, loss, 1,
         &scale, try code.normClipper())
       _ = try code.normClipper()(model.parameters(), maxNorm: 1)
+    case .ex6: try probeAccumulationLimits(try code.required(\.ex6, .ex6))
     }
   }
 }
