@@ -53,7 +53,13 @@ extension AccumulationLimitsDemo {
         throw WorkbookError.invalidArgument(
           function: "trainWithTokenAccumulation", detail: "no optimizer step was taken for a window of \(k) micro-batches")
       }
-      let perParameter = zip(gradient, largeGradient).map { Self.gap([$0], [$1]) }
+      // A bias right before BatchNorm has no gradient: the normalization
+      // subtracts it again. Both gradients are then rounding, and their
+      // ratio says nothing; NaN marks it.
+      let scale = Compare.norm(largeGradient)
+      let perParameter = zip(gradient, largeGradient).map { a, b in
+        Compare.norm([b]) < 1e-9 * scale && Compare.norm([a]) < 1e-9 * scale ? Double.nan : Self.gap([a], [b])
+      }
       gaps.append(perParameter)
       let gap = Self.gap(gradient, largeGradient)
 
@@ -79,7 +85,7 @@ extension AccumulationLimitsDemo {
           style: 2 * index + 1))
       let key = norm == .batch ? "batchNorm" : "layerNorm"
       report.record("\(key)Gap", gap)
-      report.record("\(key)LargestParameterGap", perParameter.max() ?? 0)
+      report.record("\(key)LargestParameterGap", perParameter.filter { !$0.isNaN }.max() ?? 0)
       report.record("\(key)LargeBatchFinalLoss", largeLoss)
       report.record("\(key)AccumulatedFinalLoss", accumulatedLoss)
       report.record("\(key)FinalParameterDifference", difference)
@@ -103,7 +109,7 @@ extension AccumulationLimitsDemo {
     }
     var table = Table(columns: [.init("step 1, gap to large")] + kinds.map { .init(Self.name($0), alignment: .right) })
     for (row, name) in names.enumerated() {
-      table.addRow([Self.describe(name)] + gaps.map { Format.tiny($0[row]) })
+      table.addRow([Self.describe(name)] + gaps.map { $0[row].isNaN ? "no gradient" : Format.tiny($0[row]) })
     }
     report.table(table)
     report.blank()
@@ -113,7 +119,11 @@ extension AccumulationLimitsDemo {
           ? "BatchNorm normalizes every feature with the mean and variance of the rows in its forward pass: a "
             + "micro-batch's, not the large batch's. "
           : "")
-        + "LayerNorm normalizes each row with its own statistics, which no split can change.")
+        + "LayerNorm normalizes each row with its own statistics, which no split can change."
+        + (gaps.contains { $0.contains(where: \.isNaN) }
+          ? " \"no gradient\": a Linear layer's bias right before BatchNorm, which the normalization subtracts "
+            + "again."
+          : ""))
     let chart = LineChart(
       title: "Training loss per token, in train(): mean of 10 steps", xLabel: "optimizer step", yLabel: "loss",
       series: series, logScaleY: true, xStart: 1)
