@@ -1,4 +1,4 @@
-// Exercise 6, an optional lab: where accumulation stops being the large batch
+// Exercise 6, an optional lab: where accumulation breaks
 //
 // Exercise 3 proved that accumulation takes exactly the large batch's step
 // when the loss is a mean over independent samples. Real training breaks
@@ -11,7 +11,8 @@
 // 2. Data-parallel workers. Each worker accumulates its own micro-batches;
 //    they exchange gradients once per optimizer step (DDP's no_sync on the
 //    other micro-steps), and the token count is the one over all workers.
-// 3. Gradients spread over workers, clipped as if they were in one place.
+// 3. Gradients spread over workers, clipped as if they were in one place:
+//    by norm with one all-reduce, by value with none.
 //
 // BatchNorm is the fourth: its statistics mix the samples of a batch, and
 // no weighting makes accumulation exact. That one is measured, not graded:
@@ -29,9 +30,9 @@ import Datasets
 
 // MARK: - Example
 
-/// The large batch's step that every function below must reproduce: one
-/// forward and one backward pass over a padded batch, the loss averaged
-/// over its real tokens, then one step.
+/// The large batch's step that the two training functions below must
+/// reproduce: one forward and one backward pass over a padded batch, the
+/// loss averaged over its real tokens, then one step.
 ///
 /// - Returns: the batch's mean token loss, before the step.
 public func trainOnWholeTokenBatch(
@@ -64,6 +65,9 @@ public func trainOnWholeTokenBatch(
 /// With micro-batches of 12, 3 and 9 real tokens and `accumulationSteps`
 /// 2, the first step weights every token of the first two by 1/15, the
 /// second step every token of the third by 1/9.
+///
+/// See huggingface/transformers#34191 and `Trainer.get_batch_samples` in
+/// src/transformers/trainer.py, which counts the labels that are not -100.
 ///
 /// - Parameters:
 ///   - model: the model to train: token windows in, logits out.
@@ -130,6 +134,12 @@ public func trainWithTokenAccumulation(
 /// `processGroup.allReduce(gradientsOf:op:)`. Mind what the op does: DDP's
 /// is `.average`, which divides the sum by the world size. Gradients
 /// already in `.grad` when it is called must not reach any step.
+///
+/// See `DistributedDataParallel.no_sync` in torch/nn/parallel/distributed.py,
+/// and in src/transformers/trainer.py the Trainer's `no_sync` on all but a
+/// window's last batch, `average_tokens_across_devices` in
+/// `get_batch_samples` and `loss *= self.accelerator.num_processes` in
+/// `compute_loss`.
 ///
 /// - Parameters:
 ///   - workers: the workers, `workers[rank]`, each with the same number of
@@ -199,6 +209,10 @@ public func trainDataParallel(
 /// the shards and of every worker's replicated copy, is then multiplied by
 /// exercise 1's factor, `min(1, maxNorm / (norm + 1e-6))`. The workers
 /// communicate once: that one number.
+///
+/// See `FullyShardedDataParallel.clip_grad_norm_` in
+/// torch/distributed/fsdp/fully_sharded_data_parallel.py, which all-reduces
+/// the shards' norms to the power p and adds the non-sharded ones after.
 ///
 /// - Parameters:
 ///   - sharded: each worker's own parameters, `sharded[rank]`.

@@ -11,7 +11,8 @@ import Harness
 /// few seconds in a debug build, reports progress while it trains, and ends
 /// with terminal charts, a summary table and a `DemoSummary` of its
 /// headline numbers. See each demo's documentation for its defaults:
-/// `normClipping`, `valueClipping`, `accumulation`, `accumulationClipping`.
+/// `normClipping`, `valueClipping`, `accumulation`, `accumulationClipping`,
+/// `mixedPrecision`, `accumulationLimits`.
 public enum Demos {
   /// Runs the demo of `exercise` with `code` (the student's or the reference implementation).
   ///
