@@ -23,10 +23,10 @@ extension KnownMistake {
     .clipBeforeUnscale, .unscalePerMicroBatch, .stepDespiteOverflow, .infCheckOnLossOnly, .infCheckAfterClip,
     .scaleNeverUpdated, .scaleUpdatedPerMicroBatch, .growthWithoutTrackerReset, .growthOnceWithoutTrackerReset,
     .unscaleTwice, .multiplyWhenUnscaling, .schedulerPerMicroBatch, .scheduleAdvancedOnSkip, .noZeroGradAfterSkip,
-    // Exercise 6: where accumulation stops being the large batch.
-    .meanOfTokenMeans, .summedLossDividedBySteps, .paddingCounted, .tokensCountedPerMicroBatch, .tokensCountedPerWorker,
-    .allReduceEveryMicroStep, .syncOffByOne, .meanOfWorkerMeans, .worldSizeDividedTwice, .clipByLocalNorm,
-    .normsAllReduced, .replicatedCountedPerWorker,
+    // Exercise 6: where accumulation breaks.
+    .meanOfTokenMeans, .meanOfTokenMeansPerWindow, .summedLossDividedBySteps, .paddingCounted,
+    .tokensCountedPerMicroBatch, .tokensCountedPerWorker, .allReduceEveryMicroStep, .syncOffByOne, .meanOfWorkerMeans,
+    .worldSizeDividedTwice, .clipByLocalNorm, .normsAllReduced, .replicatedCountedPerWorker,
   ]
 
   init(

@@ -27,6 +27,14 @@ extension KnownMistake {
       try loss.mean() / Double(steps)
     }), function: "trainWithTokenAccumulation")
 
+  static let meanOfTokenMeansPerWindow = KnownMistake(
+    "meanOfTokenMeans (window's count)", .meanOfTokenMeans,
+    "each micro-batch's mean over its own tokens was divided by the window's number of micro-batches",
+    ex6: .reference(tokens: WrongAccumulationLimits.tokenLoop { loss, window, _ in
+      // BUG: every micro-batch weighs the same, whatever its tokens.
+      try loss.mean() / Double(window.count)
+    }), function: "trainWithTokenAccumulation")
+
   static let summedLossDividedBySteps = KnownMistake(
     "summedLossDividedBySteps", .summedLossDividedBySteps,
     "each micro-batch's summed token loss was divided by accumulationSteps instead of the window's token count",
