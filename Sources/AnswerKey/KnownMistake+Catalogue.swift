@@ -25,7 +25,8 @@ extension KnownMistake {
     .unscaleTwice, .multiplyWhenUnscaling, .schedulerPerMicroBatch, .scheduleAdvancedOnSkip, .noZeroGradAfterSkip,
     // Exercise 6: where accumulation breaks.
     .meanOfTokenMeans, .meanOfTokenMeansPerWindow, .summedLossDividedBySteps, .paddingCounted,
-    .tokensCountedPerMicroBatch, .tokensCountedPerWorker, .allReduceEveryMicroStep, .syncOffByOne, .meanOfWorkerMeans,
+    .tokensCountedPerMicroBatch, .tokensCountedPerWorker, .allReduceEveryMicroStep, .syncOffByOne, .syncOneTooMany,
+    .meanOfWorkerMeans,
     .worldSizeDividedTwice, .clipByLocalNorm, .normsAllReduced, .replicatedCountedPerWorker,
   ]
 

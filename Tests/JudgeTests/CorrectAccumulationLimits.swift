@@ -154,33 +154,6 @@ enum CorrectAccumulationLimits {
 /// Exercise 6's mistakes as a student may write them, otherwise than the
 /// answer key's catalogue.
 enum StudentWrittenMistakes {
-  /// Synced after a window's last two micro-steps: DDP's average makes the
-  /// numbers right, at the cost of an extra all-reduce per window.
-  static func lastTwoSynced(
-    workers: [Worker], accumulationSteps: Int, lossFunction: TokenLossFunction, processGroup: ProcessGroup
-  ) throws {
-    let microSteps = try WrongAccumulationLimits.validate(workers, accumulationSteps, processGroup)
-    for worker in workers { worker.optimizer.zeroGrad() }
-    for start in stride(from: 0, to: microSteps, by: accumulationSteps) {
-      let window = start..<min(start + accumulationSteps, microSteps)
-      let tokens = try processGroup.allReduce(WrongAccumulationLimits.ownTokens(workers, window), op: .sum)
-      for (j, microStep) in window.enumerated() {
-        for worker in workers {
-          let batch = worker.microBatches[microStep]
-          let loss = try lossFunction(worker.model(batch.inputs), batch.targets)
-          try (loss.sum * (Double(processGroup.worldSize) / tokens)).backward()
-        }
-        if j >= window.count - 2 {
-          try processGroup.allReduce(gradientsOf: workers.map { $0.model.parameters() }, op: .average)
-        }
-      }
-      for worker in workers {
-        worker.optimizer.step()
-        worker.optimizer.zeroGrad()
-      }
-    }
-  }
-
   /// Each worker's mean over its own tokens, a .sum all-reduce, and the
   /// sum divided by the world size by hand.
   static func meanOfWorkerMeansBySum(

@@ -21,10 +21,6 @@ struct StudentMistake: CustomTestStringConvertible, @unchecked Sendable {
       named: [.meanOfMicroBatchMeans, .oneBackwardPerWindow, .partialWindowDividedBySteps],
       code: .reference(ex3: AccumulationCode(trainWithAccumulation: WrongAccumulation.meanOfWindowLosses))),
     StudentMistake(
-      name: "the last two micro-steps of a window synced (an extra all-reduce)", exercise: .ex6,
-      named: [.allReduceEveryMicroStep],
-      code: .reference(ex6: .reference(workers: StudentWrittenMistakes.lastTwoSynced))),
-    StudentMistake(
       name: "each worker's mean, summed by the all-reduce and divided by the world size", exercise: .ex6,
       named: [.meanOfWorkerMeans],
       code: .reference(ex6: .reference(workers: StudentWrittenMistakes.meanOfWorkerMeansBySum))),

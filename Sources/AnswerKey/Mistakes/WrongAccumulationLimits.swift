@@ -71,13 +71,24 @@ extension KnownMistake {
   static let allReduceEveryMicroStep = KnownMistake(
     "allReduceEveryMicroStep", .allReduceEveryMicroStep,
     "the gradients were all-reduced after every micro-step, as DDP does without no_sync",
-    ex6: .reference(workers: WrongAccumulationLimits.allReduceEveryMicroStep), function: "trainDataParallel")
+    ex6: .reference(workers: WrongAccumulationLimits.syncLoop { _, _ in
+      // BUG: synced after every micro-step, not only the window's last.
+      true
+    }), function: "trainDataParallel")
 
   static let syncOffByOne = KnownMistake(
     "syncOffByOne", .syncOffByOne,
     "the gradients were all-reduced when microStep % accumulationSteps == 0 with a 0-based microStep: after a "
       + "window's first micro-step, not its last",
     ex6: .reference(workers: WrongAccumulationLimits.syncOffByOne), function: "trainDataParallel")
+
+  static let syncOneTooMany = KnownMistake(
+    "syncOffByOne (one sync too many)", .syncOffByOne,
+    "the gradients were all-reduced after a window's last two micro-steps, not its last alone",
+    ex6: .reference(workers: WrongAccumulationLimits.syncLoop { j, count in
+      // BUG: - 2 where - 1 was meant: the micro-step before the last syncs too.
+      j >= count - 2
+    }), function: "trainDataParallel")
 
   static let meanOfWorkerMeans = KnownMistake(
     "meanOfWorkerMeans", .meanOfWorkerMeans,
@@ -233,27 +244,34 @@ enum WrongAccumulationLimits {
     }
   }
 
-  static func allReduceEveryMicroStep(
-    workers: [Worker], accumulationSteps: Int, lossFunction: TokenLossFunction, processGroup: ProcessGroup
-  ) throws {
-    let microSteps = try validate(workers, accumulationSteps, processGroup)
-    let worldSize = Double(processGroup.worldSize)
-    for worker in workers { worker.optimizer.zeroGrad() }
-    for start in stride(from: 0, to: microSteps, by: accumulationSteps) {
-      let window = start..<min(start + accumulationSteps, microSteps)
-      let windowTokens = try processGroup.allReduce(ownTokens(workers, window), op: .sum)
-      for microStep in window {
-        for worker in workers {
-          let batch = worker.microBatches[microStep]
-          let loss = try lossFunction(worker.model(batch.inputs), batch.targets)
-          try (loss.sum * (worldSize / windowTokens)).backward()
+  /// The reference's data-parallel loop with the gradient all-reduce
+  /// inside the loop over a window's micro-steps, after micro-step `j` of
+  /// `count` when `syncs(j, count)`: where the reference syncs when
+  /// `j == count - 1`.
+  static func syncLoop(_ syncs: @escaping (_ j: Int, _ count: Int) -> Bool)
+    -> ([Worker], Int, TokenLossFunction, ProcessGroup) throws -> Void
+  {
+    { workers, accumulationSteps, lossFunction, processGroup in
+      let microSteps = try validate(workers, accumulationSteps, processGroup)
+      let worldSize = Double(processGroup.worldSize)
+      for worker in workers { worker.optimizer.zeroGrad() }
+      for start in stride(from: 0, to: microSteps, by: accumulationSteps) {
+        let window = start..<min(start + accumulationSteps, microSteps)
+        let windowTokens = try processGroup.allReduce(ownTokens(workers, window), op: .sum)
+        for (j, microStep) in window.enumerated() {
+          for worker in workers {
+            let batch = worker.microBatches[microStep]
+            let loss = try lossFunction(worker.model(batch.inputs), batch.targets)
+            try (loss.sum * (worldSize / windowTokens)).backward()
+          }
+          if syncs(j, window.count) {
+            try processGroup.allReduce(gradientsOf: workers.map { $0.model.parameters() }, op: .average)
+          }
         }
-        // BUG: synced after every micro-step, not only the window's last.
-        try processGroup.allReduce(gradientsOf: workers.map { $0.model.parameters() }, op: .average)
-      }
-      for worker in workers {
-        worker.optimizer.step()
-        worker.optimizer.zeroGrad()
+        for worker in workers {
+          worker.optimizer.step()
+          worker.optimizer.zeroGrad()
+        }
       }
     }
   }

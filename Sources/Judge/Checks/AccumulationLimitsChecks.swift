@@ -88,14 +88,26 @@ enum AccumulationLimitsChecks {
     workers("workers-several-windows", "Several windows, the last one shorter, each take the large batch's step") {
       DataParallelSpec(seed: $0, sizes: [[2, 1, 2, 1, 3], [1, 2, 2, 3, 1]], accumulationSteps: 2)
     },
-    workers(
-      "workers-communication",
-      "Gradients are all-reduced once per optimizer step (no_sync on the other micro-steps), the token count once"
-    ) {
-      DataParallelSpec(
-        seed: $0, sizes: [[2, 1, 2, 1, 3], [1, 2, 2, 3, 1], [2, 2, 1, 1, 2]], accumulationSteps: 2,
-        countsCommunication: true)
-    },
+    Check(
+      .ex6, "workers-communication",
+      "Gradients are all-reduced once per optimizer step (no_sync on the other micro-steps), the token count once",
+      function: workersFunction,
+      scenarios: { seeds, salt in
+        // Windows of 2 and of 3 micro-steps: one sync too many and a sync
+        // after every micro-step are the same in the first, not the second.
+        seeds.pick([64, 65], salt: salt).flatMap { seed in
+          [
+            DataParallelSpec(
+              seed: seed, sizes: [[2, 1, 2, 1, 3], [1, 2, 2, 3, 1], [2, 2, 1, 1, 2]], accumulationSteps: 2,
+              countsCommunication: true),
+            DataParallelSpec(
+              seed: seed, sizes: [[1, 2, 2, 1], [2, 1, 3, 1]], accumulationSteps: 3, countsCommunication: true),
+          ].map { .accumulationLimits(.dataParallel($0)) }
+        }
+      },
+      judge: {
+        try Verdict.agree($0, function: workersFunction, tolerance: tolerance, describe: communication(workersFunction))
+      }),
     invalid(
       "workers-invalid", "Bad arguments throw invalidArgument before anything is trained", function: workersFunction,
       [
