@@ -63,7 +63,7 @@ let engineBuild: [SwiftSetting] = cpuHasAVX2FMA ? [.define("WORKBOOK_FMA")] : []
 /// Solutions/ (the reference), each built as its own module.
 let exerciseFolders = [
   "ex1-norm-clipping", "ex2-value-clipping", "ex3-gradient-accumulation", "ex4-accumulation-and-clipping",
-  "ex5-mixed-precision",
+  "ex5-mixed-precision", "ex6-accumulation-limits",
   "ex7-gradient-health",
 ]
 
@@ -100,6 +100,7 @@ func graded(_ number: Int) -> Target.Dependency {
 /// says (unscored) whether exercise 4 passes with the student's clipping.
 let runners: [(name: String, exercises: [Int])] = [
   ("workbook-ex1", [1]), ("workbook-ex2", [2]), ("workbook-ex3", [3]), ("workbook-ex4", [4]), ("workbook-ex5", [5]),
+  ("workbook-ex6", [6]),
   ("workbook-ex2-with-ex1", [1, 2]), ("workbook-ex4-with-ex1", [1, 4]), ("workbook-ex5-with-ex1", [1, 5]),
   ("workbook-ex7", [7]), ("workbook-ex7-with-ex1", [1, 7]),
 ]
@@ -160,7 +161,7 @@ let package = Package(
     // Seeded datasets, batches and the loader.
     .target(name: "Datasets", dependencies: ["Autograd"], swiftSettings: optimized),
     // The exercises' contract: the errors and records the stubs use.
-    .target(name: "Contract", dependencies: ["Autograd"]),
+    .target(name: "Contract", dependencies: ["Autograd", "Datasets"]),
     // Terminal and SVG line charts, tables.
     .target(name: "Charts"),
     // What the demos measure runs with: the engine's own baselines, an SGD

@@ -6,6 +6,7 @@ import Solution2
 import Solution3
 import Solution4
 import Solution5
+import Solution6
 import Solution7
 
 /// The reference solutions in Solutions/, as the answer key runs them and
@@ -22,6 +23,10 @@ public enum ReferenceCode {
     ex5: MixedPrecisionCode(
       unscaleGradients: Solution5.unscaleGradients, updateScale: Solution5.updateScale,
       trainWithMixedPrecision: Solution5.trainWithMixedPrecision),
+    ex6: AccumulationLimitsCode(
+      trainWithTokenAccumulation: Solution6.trainWithTokenAccumulation, trainDataParallel: Solution6.trainDataParallel,
+      clipGradNormAcrossWorkers: Solution6.clipGradNormAcrossWorkers,
+      clipGradValueAcrossWorkers: Solution6.clipGradValueAcrossWorkers),
     ex7: GradientHealthCode(
       adaptiveGradClip: Solution7.adaptiveGradClip, centralizeGradients: Solution7.centralizeGradients,
       gradientReport: Solution7.gradientReport, trainStepWithReport: Solution7.trainStepWithReport))

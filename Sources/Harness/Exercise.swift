@@ -1,8 +1,7 @@
 /// The exercises, with where their files live. The fifth, the capstone,
-/// is optional: it builds on the four.
+/// and the sixth, a lab, are optional: they build on the four.
 public enum Exercise: Int, CaseIterable, Codable, Sendable, Comparable {
-  case ex1 = 1, ex2, ex3, ex4, ex5
-  case ex7 = 7
+  case ex1 = 1, ex2, ex3, ex4, ex5, ex6, ex7
 
   /// "ex3", as typed on the command line.
   public var name: String { "ex\(rawValue)" }
@@ -14,7 +13,8 @@ public enum Exercise: Int, CaseIterable, Codable, Sendable, Comparable {
     case .ex3: return "Gradient accumulation with loss scaling"
     case .ex4: return "Accumulation plus clipping"
     case .ex5: return "Mixed precision (optional capstone)"
-    case .ex7: return "Gradient health (lab)"
+    case .ex6: return "Where accumulation breaks (optional lab)"
+    case .ex7: return "Gradient health (optional lab)"
     }
   }
 
@@ -26,6 +26,7 @@ public enum Exercise: Int, CaseIterable, Codable, Sendable, Comparable {
     case .ex3: return "ex3-gradient-accumulation"
     case .ex4: return "ex4-accumulation-and-clipping"
     case .ex5: return "ex5-mixed-precision"
+    case .ex6: return "ex6-accumulation-limits"
     case .ex7: return "ex7-gradient-health"
     }
   }
@@ -38,6 +39,7 @@ public enum Exercise: Int, CaseIterable, Codable, Sendable, Comparable {
     case .ex3: return "Exercises/\(folder)/GradientAccumulation.swift"
     case .ex4: return "Exercises/\(folder)/AccumulationWithClipping.swift"
     case .ex5: return "Exercises/\(folder)/MixedPrecision.swift"
+    case .ex6: return "Exercises/\(folder)/AccumulationLimits.swift"
     case .ex7: return "Exercises/\(folder)/GradientHealth.swift"
     }
   }

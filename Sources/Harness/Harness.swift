@@ -82,6 +82,8 @@ struct Run {
       try updateScale(spec, code: try need(code.ex5, .ex5))
     case let (.ex5, .mixedPrecision(spec)):
       try mixedPrecision(spec, code: try need(code.ex5, .ex5))
+    case let (.ex6, .accumulationLimits(scenario)):
+      try accumulationLimits(scenario, code: try need(code.ex6, .ex6))
     case let (.ex7, .gradientHealth(spec)):
       try gradientHealth(spec, code: try need(code.ex7, .ex7))
     default:

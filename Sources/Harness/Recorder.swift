@@ -88,10 +88,18 @@ final class RecordingOptimizer: Optimizer {
 /// Wraps a loss so each call records which micro-batch it was given
 /// (recognised by its target tensor, or by equal values if it was copied).
 func recordingLoss(_ base: @escaping LossFunction, batches: [Batch], recorder: Recorder) -> LossFunction {
+  recordingCalls(base, targets: batches.map(\.targets), recorder: recorder)
+}
+
+/// `base`, recording before each call the index in `targets` of the
+/// target tensor it was given (-1 for one that is none of them).
+func recordingCalls<Loss>(
+  _ base: @escaping (Tensor, Tensor) throws -> Loss, targets: [Tensor], recorder: Recorder
+) -> (Tensor, Tensor) throws -> Loss {
   { prediction, target in
     let index =
-      batches.firstIndex { $0.targets === target }
-      ?? batches.firstIndex { $0.targets.shape == target.shape && $0.targets.data == target.data } ?? -1
+      targets.firstIndex { $0 === target }
+      ?? targets.firstIndex { $0.shape == target.shape && $0.data == target.data } ?? -1
     recorder.record(.loss(microBatch: index))
     return try base(prediction, target)
   }

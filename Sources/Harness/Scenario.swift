@@ -27,6 +27,8 @@ public enum Scenario: Codable, Sendable, CustomStringConvertible {
   case unscaleGradients(UnscaleSpec)
   case updateScale(ScalerSpec)
   case mixedPrecision(MixedPrecisionSpec)
+  // Exercise 6.
+  case accumulationLimits(AccumulationLimitsScenario)
   // Exercise 7.
   case gradientHealth(HealthSpec)
 
@@ -47,6 +49,7 @@ public enum Scenario: Codable, Sendable, CustomStringConvertible {
     case let .unscaleGradients(spec): return spec.description
     case let .updateScale(spec): return spec.description
     case let .mixedPrecision(spec): return spec.description
+    case let .accumulationLimits(scenario): return scenario.description
     case let .gradientHealth(spec): return spec.description
     }
   }

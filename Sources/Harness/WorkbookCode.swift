@@ -12,11 +12,12 @@ public struct WorkbookCode {
   public var ex3: AccumulationCode?
   public var ex4: AccumulationClippingCode?
   public var ex5: MixedPrecisionCode?
+  public var ex6: AccumulationLimitsCode?
   public var ex7: GradientHealthCode?
 
   public init(
     ex1: NormClippingCode? = nil, ex2: ValueClippingCode? = nil, ex3: AccumulationCode? = nil,
-    ex4: AccumulationClippingCode? = nil, ex5: MixedPrecisionCode? = nil,
+    ex4: AccumulationClippingCode? = nil, ex5: MixedPrecisionCode? = nil, ex6: AccumulationLimitsCode? = nil,
     ex7: GradientHealthCode? = nil
   ) {
     self.ex1 = ex1
@@ -24,6 +25,7 @@ public struct WorkbookCode {
     self.ex3 = ex3
     self.ex4 = ex4
     self.ex5 = ex5
+    self.ex6 = ex6
     self.ex7 = ex7
   }
 }

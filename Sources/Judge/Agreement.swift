@@ -4,9 +4,10 @@
 /// It compares what the code did, not how it wrote it: the value returned
 /// or the error thrown, which micro-batches came before each `step()` and
 /// the gradient that step used, what the handed clipping was called on,
-/// and the gradients and parameters left at the end. The order of calls
-/// within a window, how often `zeroGrad()` ran and how much memory was
-/// used are not compared: a correct loop may differ in all of them.
+/// and the gradients and parameters left at the end, and the all-reduces
+/// where a scenario counts them. The order of calls within a window, how
+/// often `zeroGrad()` ran and how much memory was used are not compared: a
+/// correct loop may differ in all of them.
 public enum Agreement {
   /// 0 when the runs agree exactly; the largest relative difference of
   /// their numbers otherwise; infinity when they differ in kind (one
@@ -72,6 +73,9 @@ struct Facts {
   var gradients: [[Double]?]?
   var parameters: [Double]?
   var scaler: [Double]
+  /// The all-reduces, where the scenario counts them: decisions, which
+  /// must be the same, not close.
+  var communication: [Double]
 
   /// The facts of `a` and `b`, cut where either stopped at a clipping the
   /// judge could not answer: the inputs of the clippings up to there, and
@@ -97,6 +101,7 @@ struct Facts {
     self.steps = steps
     trailing = pending.sorted()
     clipInputs = clips
+    communication = Observation.communicationCounts.compactMap { observation.measured[$0] }
     if cut != nil {
       // Where the run stopped is what is compared, not how it ended.
       kind = "stopped at a clipping"
@@ -144,7 +149,7 @@ struct Facts {
     guard kind == other.kind, steps.count == other.steps.count, trailing == other.trailing,
       clipInputs.count == other.clipInputs.count, zip(steps, other.steps).allSatisfy({ $0.microBatches == $1.microBatches }),
       (gradients == nil) == (other.gradients == nil), (parameters == nil) == (other.parameters == nil),
-      scaler.count == other.scaler.count
+      scaler.count == other.scaler.count, communication == other.communication
     else { return .infinity }
     var worst = returned.count == 1
       ? Agreement.distance(returned[0], other.returned[0]) : Agreement.distance(returned, other.returned)

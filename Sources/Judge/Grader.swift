@@ -20,6 +20,7 @@ public struct Grader: Sendable {
     case .ex3: return AccumulationChecks.all
     case .ex4: return AccumulationClippingChecks.all
     case .ex5: return MixedPrecisionChecks.all
+    case .ex6: return AccumulationLimitsChecks.all
     case .ex7: return GradientHealthChecks.all
     }
   }

@@ -52,6 +52,10 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
   case clipsWeightsNotGradients
   // Value clipping (exercise 2).
   case cosineNotClamped
+  // Where accumulation stops being the large batch (exercise 6): see Mistake+AccumulationLimits.swift.
+  case meanOfTokenMeans, summedLossDividedBySteps, paddingCounted, tokensCountedPerMicroBatch, tokensCountedPerWorker,
+    allReduceEveryMicroStep, syncOffByOne, meanOfWorkerMeans, worldSizeDividedTwice, clipByLocalNorm, normsAllReduced,
+    replicatedCountedPerWorker
   // Gradient health (exercise 7); headings in Mistake+GradientHealth.swift.
   case agcPerTensor, agcWrongAxis, agcWithoutEps, agcScalesUp, centralizedBiases, centralizedWrongAxis,
     centralizedUpdate, loggedAfterAsBefore, loggedBeforeAsAfter, nanCountedAsFinite, firstNonFiniteForward
@@ -97,6 +101,10 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
     case .nanLostInMinMax: return "A NaN lost in Swift's max or min"
     case .clipsWeightsNotGradients: return "Clipping the weights instead of the gradients"
     case .cosineNotClamped: return "The cosine is not clamped before acos"
+    case .meanOfTokenMeans, .summedLossDividedBySteps, .paddingCounted, .tokensCountedPerMicroBatch,
+      .tokensCountedPerWorker, .allReduceEveryMicroStep, .syncOffByOne, .meanOfWorkerMeans, .worldSizeDividedTwice,
+      .clipByLocalNorm, .normsAllReduced, .replicatedCountedPerWorker:
+      return accumulationLimitsHeading
     case .agcPerTensor, .agcWrongAxis, .agcWithoutEps, .agcScalesUp, .centralizedBiases, .centralizedWrongAxis,
       .centralizedUpdate, .loggedAfterAsBefore, .loggedBeforeAsAfter, .nanCountedAsFinite, .firstNonFiniteForward:
       return gradientHealthHeading
@@ -128,6 +136,10 @@ public enum Mistake: String, Codable, CaseIterable, Sendable {
     case .perParameterNorm, .valueClipInsteadOfNorm, .scalesUpSmallGradients, .missingEpsilon, .missingSquareRoot,
       .wrongPNormRoot, .nanLostInMinMax, .clipsWeightsNotGradients:
       return [.ex1]
+    case .meanOfTokenMeans, .summedLossDividedBySteps, .paddingCounted, .tokensCountedPerMicroBatch,
+      .tokensCountedPerWorker, .allReduceEveryMicroStep, .syncOffByOne, .meanOfWorkerMeans, .worldSizeDividedTwice,
+      .clipByLocalNorm, .normsAllReduced, .replicatedCountedPerWorker:
+      return [.ex6]
     }
   }
 

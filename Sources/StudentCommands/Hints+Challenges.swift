@@ -84,6 +84,23 @@ extension Hints {
       workbook run ex5 --clip-before-unscale`.
       """,
     ],
+    .ex6: [
+      """
+      Every check passes: on to the Challenges. How far from the large \
+      batch's step is the mean of the micro-batches' token means: 1 %, 10 %, \
+      more? Predict, then run `swift run workbook run ex6 --seeds 1-20`.
+      """,
+      """
+      What does no_sync save? Predict how many gradient all-reduces 25 steps \
+      of 4 micro-steps need with it and without it, then run `swift run \
+      workbook run ex6`.
+      """,
+      """
+      Will BatchNorm under accumulation take the large batch's step, and \
+      LayerNorm? Predict both, then run `swift run workbook run ex6 --norm \
+      batch` and `--norm layer`.
+      """,
+    ],
     .ex7: [
       """
       Every check passes: on to the Challenge. When the unclipped run's \

@@ -30,6 +30,7 @@ public enum Hints {
     case .ex3: return accumulation
     case .ex4: return accumulationWithClipping
     case .ex5: return mixedPrecision
+    case .ex6: return accumulationLimits
     case .ex7: return gradientHealth
     }
   }

@@ -19,6 +19,7 @@ extension Tag {
   @Tag static var exercise3: Self
   @Tag static var exercise4: Self
   @Tag static var exercise5: Self
+  @Tag static var exercise6: Self
   @Tag static var exercise7: Self
 }
 
@@ -54,7 +55,13 @@ struct ExerciseGrades {
     func check(_ check: GradedCheck) { expectPasses(check) }
   }
 
-  @Suite("Exercise 7: Gradient health (lab)", .tags(.exercise7))
+  @Suite("Exercise 6: Where accumulation breaks (optional lab)", .tags(.exercise6))
+  struct Exercise6Grades {
+    @Test("Exercise 6 check", arguments: GradedCheck.all(.ex6))
+    func check(_ check: GradedCheck) { expectPasses(check) }
+  }
+
+  @Suite("Exercise 7: Gradient health (optional lab)", .tags(.exercise7))
   struct Exercise7Grades {
     @Test("Exercise 7 check", arguments: GradedCheck.all(.ex7))
     func check(_ check: GradedCheck) { expectPasses(check) }

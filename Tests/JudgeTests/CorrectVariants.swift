@@ -83,6 +83,29 @@ struct CorrectVariant: CustomTestStringConvertible {
       code: .reference(
         ex5: .reference(unscaleGradients: CorrectMixedPrecision.unscaleByDivision, updateScale: Reference.code.ex5.updateScale))),
     CorrectVariant(
+      name: "scaled gradients", exercise: .ex6,
+      description: "backward() on each summed loss, then .grad divided by the window's token count",
+      code: .reference(ex6: .reference(tokens: CorrectAccumulationLimits.scaledGradients))),
+    CorrectVariant(
+      name: "tokens counted from the targets", exercise: .ex6,
+      description: "one pass over the micro-batches, each window's targets other than -100 counted as it starts",
+      code: .reference(ex6: .reference(tokens: CorrectAccumulationLimits.countedFromTargets))),
+    CorrectVariant(
+      name: "a summed all-reduce", exercise: .ex6,
+      description: "op .sum and no world-size factor, the workers taken in reverse order",
+      code: .reference(ex6: .reference(workers: CorrectAccumulationLimits.summedAllReduce))),
+    CorrectVariant(
+      name: "sync at the window's end", exercise: .ex6,
+      description: "one pass over the micro-steps, syncing and stepping when (microStep + 1) % accumulationSteps == 0",
+      code: .reference(ex6: .reference(workers: CorrectAccumulationLimits.syncAtWindowEnd))),
+    CorrectVariant(
+      name: "squared norms", exercise: .ex6,
+      description: "each worker's norm, squared again, all-reduced; the replicated squares from the last worker",
+      code: .reference(ex6: .reference(norm: CorrectAccumulationLimits.squaredNorms))),
+    CorrectVariant(
+      name: "if-else clamping", exercise: .ex6, description: "clamps with if/else in an in-place loop",
+      code: .reference(ex6: .reference(value: CorrectAccumulationLimits.clampInPlace))),
+    CorrectVariant(
       name: "other loop shapes", exercise: .ex7,
       description: "AGC with squared norms in one pass, centralization in two passes, the report by index, "
         + "model.zeroGrad() in the step",

@@ -21,6 +21,10 @@ struct StudentMistake: CustomTestStringConvertible, @unchecked Sendable {
       named: [.meanOfMicroBatchMeans, .oneBackwardPerWindow, .partialWindowDividedBySteps],
       code: .reference(ex3: AccumulationCode(trainWithAccumulation: WrongAccumulation.meanOfWindowLosses))),
     StudentMistake(
+      name: "each worker's mean, summed by the all-reduce and divided by the world size", exercise: .ex6,
+      named: [.meanOfWorkerMeans],
+      code: .reference(ex6: .reference(workers: StudentWrittenMistakes.meanOfWorkerMeansBySum))),
+    StudentMistake(
       name: "AGC per tensor, with squared norms", exercise: .ex7, named: [.agcPerTensor],
       code: {
         var code = ReferenceCode.code

@@ -3,6 +3,7 @@ import Exercise2
 import Exercise3
 import Exercise4
 import Exercise5
+import Exercise6
 import Exercise7
 import Foundation
 @testable import AnswerKey
@@ -22,6 +23,10 @@ enum Stubs {
     ex5: MixedPrecisionCode(
       unscaleGradients: Exercise5.unscaleGradients, updateScale: Exercise5.updateScale,
       trainWithMixedPrecision: Exercise5.trainWithMixedPrecision),
+    ex6: AccumulationLimitsCode(
+      trainWithTokenAccumulation: Exercise6.trainWithTokenAccumulation, trainDataParallel: Exercise6.trainDataParallel,
+      clipGradNormAcrossWorkers: Exercise6.clipGradNormAcrossWorkers,
+      clipGradValueAcrossWorkers: Exercise6.clipGradValueAcrossWorkers),
     ex7: GradientHealthCode(
       adaptiveGradClip: Exercise7.adaptiveGradClip, centralizeGradients: Exercise7.centralizeGradients,
       gradientReport: Exercise7.gradientReport, trainStepWithReport: Exercise7.trainStepWithReport))

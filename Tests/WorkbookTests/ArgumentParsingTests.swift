@@ -149,7 +149,7 @@ struct ArgumentParsingTests {
       ["run", "ex2", "--sweep"], .notApplicable(option: "--sweep", exercise: "ex2", appliesTo: "ex1", verb: .run)),
     BadUsage(
       ["run", "ex1", "--accumulation-steps", "4"],
-      .notApplicable(option: "--accumulation-steps", exercise: "ex1", appliesTo: "ex3, ex4 and ex5", verb: .run)),
+      .notApplicable(option: "--accumulation-steps", exercise: "ex1", appliesTo: "ex3, ex4, ex5 and ex6", verb: .run)),
     BadUsage(
       ["run", "ex2", "--lrs", "0.01,0.1"],
       .notApplicable(option: "--lrs", exercise: "ex2", appliesTo: "ex1", verb: .run)),
@@ -186,7 +186,7 @@ struct ArgumentParsingTests {
     "A bad command line exits with code 2 after an error and the usage",
     arguments: [
       (["chek"], "error: unknown subcommand 'chek'. Did you mean 'check'?"),
-      (["run"], "error: which exercise? Add ex1, ex2, ex3, ex4, ex5 or ex7."),
+      (["run"], "error: which exercise? Add ex1, ex2, ex3, ex4, ex5, ex6 or ex7."),
       (["check", "--jsn"], "error: unknown option '--jsn' for 'workbook check'. Did you mean '--json'?"),
       (
         ["grade", "--stdout-visibility", "soon"],
@@ -209,8 +209,8 @@ struct ArgumentParsingTests {
       (UsageError.unknownSubcommand("chek", suggestion: "check"), "unknown subcommand 'chek'. Did you mean 'check'?"),
       (.unknownOption("--stpes", verb: .run, suggestion: "--steps"),
         "unknown option '--stpes' for 'workbook run'. Did you mean '--steps'?"),
-      (.unknownExercise("ex9", verb: .check), "no exercise 'ex9': choose ex1, ex2, ex3, ex4, ex5 or ex7."),
-      (.missingArgument("<exercise>", verb: .run), "which exercise? Add ex1, ex2, ex3, ex4, ex5 or ex7."),
+      (.unknownExercise("ex9", verb: .check), "no exercise 'ex9': choose ex1, ex2, ex3, ex4, ex5, ex6 or ex7."),
+      (.missingArgument("<exercise>", verb: .run), "which exercise? Add ex1, ex2, ex3, ex4, ex5, ex6 or ex7."),
       (.invalidValue(option: "--lr", value: "fast", expected: "a number > 0", verb: .run),
         "'fast' is not a valid value for '--lr': expected a number > 0."),
       (.notApplicable(option: "--sweep", exercise: "ex2", appliesTo: "ex1", verb: .run),

@@ -41,6 +41,7 @@ struct CatalogueTests {
     let code = ReferenceCode.code
     let held: [Exercise: Bool] = [
       .ex1: code.ex1 != nil, .ex2: code.ex2 != nil, .ex3: code.ex3 != nil, .ex4: code.ex4 != nil, .ex5: code.ex5 != nil,
+      .ex6: code.ex6 != nil,
       .ex7: code.ex7 != nil,
     ]
     #expect(held[exercise] == true)

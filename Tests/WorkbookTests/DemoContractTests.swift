@@ -105,6 +105,11 @@ enum StubCode {
         unscaleGradients: { _, _ in throw error(5, "unscaleGradients") },
         updateScale: { _, _ in throw error(5, "updateScale") },
         trainWithMixedPrecision: { _, _, _, _, _, _, _, _, _ in throw error(5, "trainWithMixedPrecision") }),
+      ex6: AccumulationLimitsCode(
+        trainWithTokenAccumulation: { _, _, _, _, _ in throw error(6, "trainWithTokenAccumulation") },
+        trainDataParallel: { _, _, _, _ in throw error(6, "trainDataParallel") },
+        clipGradNormAcrossWorkers: { _, _, _, _ in throw error(6, "clipGradNormAcrossWorkers") },
+        clipGradValueAcrossWorkers: { _, _, _, _ in throw error(6, "clipGradValueAcrossWorkers") }),
       ex7: GradientHealthCode(
         adaptiveGradClip: { _, _, _ in throw error(7, "adaptiveGradClip") },
         centralizeGradients: { _ in throw error(7, "centralizeGradients") },

@@ -120,6 +120,10 @@ struct DemoSeedsTests {
       make("ex3 --accumulation-steps 256", .ex3) { $0.accumulationSteps = 256 },
       make("ex4 --accumulation-steps 32", .ex4) { $0.accumulationSteps = 32 },
       make("ex4 --accumulation-steps 3", .ex4) { $0.accumulationSteps = 3 },
+      make("ex6 --accumulation-steps 16 --norm batch", .ex6) {
+        $0.accumulationSteps = 16
+        $0.norm = .batch
+      },
     ]
   }()
 

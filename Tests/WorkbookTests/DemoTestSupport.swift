@@ -60,6 +60,7 @@ enum DemoFixture {
   static let ex3 = Result { try run(.ex3) }
   static let ex4 = Result { try run(.ex4) }
   static let ex5 = Result { try run(.ex5) }
+  static let ex6 = Result { try run(.ex6) }
   static let ex7 = Result { try run(.ex7) }
 
   static func defaults(_ exercise: Exercise) throws -> DemoRun {
@@ -69,6 +70,7 @@ enum DemoFixture {
     case .ex3: return try ex3.get()
     case .ex4: return try ex4.get()
     case .ex5: return try ex5.get()
+    case .ex6: return try ex6.get()
     case .ex7: return try ex7.get()
     }
   }

@@ -137,6 +137,8 @@ struct Fingerprint: Sendable, CustomTestStringConvertible {
       name: "the ±c clamp",
       pattern: #"max\(\s*-\s*(\w+)\s*,\s*min\([^,]+,\s*\1\s*\)|min\(\s*max\([^,]+,\s*-\s*(\w+)\s*\)\s*,\s*\2\s*\)"#),
     Fingerprint(name: "the nᵢ / N weight", pattern: #"Double\(\s*[\w.]*count\s*\)\s*/\s*Double\("#),
+    Fingerprint(name: "a summed token loss over a token count", pattern: #"\.sum\s*(/\s*Double\(|\*\s*\(\s*[\w.]+\s*/)"#),
+    Fingerprint(name: "sums of squares all-reduced", pattern: #"allReduce\([^)\n]*[Ss]quares"#),
     Fingerprint(
       name: "the scaler's backoff and growth", pattern: #"(backoffFactor|growthFactor)\s*\*|\*=?\s*[\w.]*(backoffFactor|growthFactor)"#),
     Fingerprint(

@@ -71,7 +71,8 @@ struct HelpTests {
         USAGE: workbook check [<exercise>] [--time-limit <seconds>] [--json]
 
         ARGUMENTS:
-          <exercise>              ex1 … ex4, or the optional ex5, ex7 (default: all).
+          <exercise>              ex1 … ex4, or the optional ex5, ex6, ex7 (default:
+                                  all).
 
         OPTIONS:
           --time-limit <seconds>  Seconds per check before it is stopped. (default: 30)
@@ -94,8 +95,8 @@ struct HelpTests {
         USAGE: workbook hint [<exercise>] [<function>] [--all] [--reset]
 
         ARGUMENTS:
-          <exercise>              ex1 … ex4, or the optional ex5, ex7; not needed with
-                                  --reset.
+          <exercise>              ex1 … ex4, or the optional ex5, ex6, ex7; not needed
+                                  with --reset.
           <function>              Hints about this function (e.g. clipGradNorm), or
                                   Challenge.
 
@@ -138,11 +139,11 @@ struct HelpTests {
                             [--momentum <x>] [--length <T>] [--hidden <n>] [--outliers]
                             [--no-scaling] [--clip-contributions] [--init-scale <x>]
                             [--growth-interval <n>] [--clip-before-unscale]
-                            [--clipping <λ>] [--svg <file>] [--csv <file>] [--color]
-                            [--no-color]
+                            [--norm <kind>] [--clipping <λ>] [--svg <file>]
+                            [--csv <file>] [--color] [--no-color]
 
         ARGUMENTS:
-          <exercise>              ex1 … ex4, or the optional ex5, ex7.
+          <exercise>              ex1 … ex4, or the optional ex5, ex6, ex7.
 
         OPTIONS:
           --reference             Run the reference solution.
@@ -153,7 +154,7 @@ struct HelpTests {
           --lr <x>                Learning rate.
           --threshold <x>         Clipping threshold (maxNorm, or clipValue for ex2).
           --accumulation-steps <k>
-                                  Micro-batches per optimizer step (ex3, ex4, ex5).
+                                  Micro-batches per optimizer step (ex3 … ex6).
           --sweep                 Try several thresholds and print a table (ex1).
           --lrs <list>            Learning rates to try with and without clipping, like
                                   0.01,0.1 (ex1).
@@ -169,6 +170,7 @@ struct HelpTests {
           --growth-interval <n>   Clean steps before the scale doubles (ex5). (default:
                                   20)
           --clip-before-unscale   Show what clipping before unscaling does (ex5).
+          --norm <kind>           Only accumulation with batch or layer norm (ex6).
           --clipping <λ>          AGC's largest ‖grad‖ / ‖w‖ per unit (ex7). (default:
                                   0.01)
           --svg <file>            Save the chart as SVG.
@@ -187,12 +189,13 @@ struct HelpTests {
 
         Exercises 1 to 4 are worth 25 points each, shared among their
         checks in eighths of a point, so every total is exact. The
-        optional capstone, ex5, counts only with --capstone (25 more
-        points, out of 125). With --hidden, every check whose scenarios
-        depend on seeds runs on the seeds drawn when the autograder was
-        made instead of the public ones. The scores are printed as a
-        table, and written to the files asked for. The exit code is 0
-        whenever the report was written, whatever the score.
+        optional exercises count only when asked for: --capstone adds
+        ex5, --optional ex6,ex7 the labs, --optional ex5,ex6,ex7 all three
+        (25 points each, out of 125 to 175). With --hidden, every check
+        whose scenarios depend on seeds runs on the seeds drawn when the
+        autograder was made instead of the public ones. The scores are
+        printed as a table, and written to the files asked for. The exit
+        code is 0 whenever the report was written, whatever the score.
 
         USAGE: workbook grade [--json <file>] [--junit <file>] [--visibility <when>]
                               [--stdout-visibility <when>] [--capstone]

@@ -26,7 +26,7 @@ public struct RunnerBuild {
       switch exercise {
       case .ex2, .ex4, .ex5:
         return Runner(name: "workbook-\(exercise.name)-with-ex1", exercises: [.ex1, exercise])
-      case .ex1, .ex3:
+      case .ex1, .ex3, .ex6:
         return .of(exercise)
       case .ex7:
         return Runner(name: "workbook-ex7-with-ex1", exercises: [.ex1, .ex7])

@@ -1,3 +1,4 @@
+import Autograd
 import Harness
 
 extension Command {
@@ -7,7 +8,7 @@ extension Command {
   /// learns that the option exists elsewhere instead of wondering why
   /// nothing changed.
   static let exerciseSpecificOptions: [String: Set<Exercise>] = [
-    "--accumulation-steps": [.ex3, .ex4, .ex5],
+    "--accumulation-steps": [.ex3, .ex4, .ex5, .ex6],
     "--sweep": [.ex1],
     "--lrs": [.ex1],
     "--outliers": [.ex2],
@@ -19,6 +20,7 @@ extension Command {
     "--clip-before-unscale": [.ex5],
     "--length": [.ex1],
     "--hidden": [.ex1],
+    "--norm": [.ex6],
     "--clipping": [.ex7],
   ]
 
@@ -79,6 +81,7 @@ extension Command {
     demo.initScale = try arguments.positive("--init-scale")
     demo.growthInterval = try arguments.integer("--growth-interval", atLeast: 1)
     demo.clipBeforeUnscale = arguments.has("--clip-before-unscale")
+    demo.norm = try arguments.value("--norm", expected: "batch or layer", Sequential.Norm.init(rawValue:))
     demo.agcClipping = try arguments.positive("--clipping")
     demo.svgPath = try arguments.value("--svg", expected: fileExpected) { $0 == "-" ? nil : $0 }
     demo.csvPath = try arguments.value("--csv", expected: fileExpected) { $0 == "-" ? nil : $0 }

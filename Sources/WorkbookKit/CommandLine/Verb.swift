@@ -136,7 +136,7 @@ extension Verb {
           .value("--steps", "<n>", "Optimizer steps to train."),
           .value("--lr", "<x>", "Learning rate."),
           .value("--threshold", "<x>", "Clipping threshold (maxNorm, or clipValue for ex2)."),
-          .value("--accumulation-steps", "<k>", "Micro-batches per optimizer step (ex3, ex4, ex5)."),
+          .value("--accumulation-steps", "<k>", "Micro-batches per optimizer step (ex3 … ex6)."),
           .flag("--sweep", "Try several thresholds and print a table (ex1)."),
           .value("--lrs", "<list>", "Learning rates to try with and without clipping, like 0.01,0.1 (ex1)."),
           .value("--momentum", "<x>", "SGD momentum (ex1)."),
@@ -148,6 +148,7 @@ extension Verb {
           .value("--init-scale", "<x>", "The loss scaler's first scale (ex5).", default: "65536"),
           .value("--growth-interval", "<n>", "Clean steps before the scale doubles (ex5).", default: "20"),
           .flag("--clip-before-unscale", "Show what clipping before unscaling does (ex5)."),
+          .value("--norm", "<kind>", "Only accumulation with batch or layer norm (ex6)."),
           .value("--clipping", "<λ>", "AGC's largest ‖grad‖ / ‖w‖ per unit (ex7).", default: "0.01"),
           .value("--svg", "<file>", "Save the chart as SVG."),
           .value("--csv", "<file>", "Save the per-step numbers as CSV."),
@@ -160,12 +161,13 @@ extension Verb {
         discussion: """
           Exercises 1 to 4 are worth 25 points each, shared among their
           checks in eighths of a point, so every total is exact. The
-          optional capstone, ex5, counts only with --capstone (25 more
-          points, out of 125). With --hidden, every check whose scenarios
-          depend on seeds runs on the seeds drawn when the autograder was
-          made instead of the public ones. The scores are printed as a
-          table, and written to the files asked for. The exit code is 0
-          whenever the report was written, whatever the score.
+          optional exercises count only when asked for: --capstone adds
+          ex5, --optional ex6,ex7 the labs, --optional ex5,ex6,ex7 all three
+          (25 points each, out of 125 to 175). With --hidden, every check
+          whose scenarios depend on seeds runs on the seeds drawn when the
+          autograder was made instead of the public ones. The scores are
+          printed as a table, and written to the files asked for. The exit
+          code is 0 whenever the report was written, whatever the score.
           """,
         arguments: [],
         options: [

@@ -1,3 +1,4 @@
+import Autograd
 import Charts
 import Foundation
 import Harness
@@ -48,6 +49,8 @@ public struct DemoOptions: Equatable, Sendable {
   public var initScale: Double?
   public var growthInterval: Int?
   public var clipBeforeUnscale = false
+  /// Exercise 6: the Challenge's norm layer alone (`--norm batch|layer`).
+  public var norm: Sequential.Norm?
   /// Exercise 7: AGC's clipping, the largest ‖grad‖ / ‖w‖ per unit.
   public var agcClipping: Double?
   /// ANSI colours in terminal charts.
@@ -151,6 +154,7 @@ extension Demos {
     case .ex3: return 1...spiralBatch
     case .ex4: return 1...rnnBatch
     case .ex5: return 1...MixedPrecisionSetup.microBatchSize
+    case .ex6: return 1...AccumulationLimitsDemo.maxAccumulationSteps
     case .ex1, .ex2: return 1...Int.max
     case .ex7: return 1...Int.max
     }
@@ -162,6 +166,7 @@ extension Demos {
     case .ex3: return "micro-batches of the batch of \(spiralBatch)"
     case .ex4: return "micro-batches of the batch of \(rnnBatch)"
     case .ex5: return "micro-batches a window, at most \(MixedPrecisionSetup.microBatchSize)"
+    case .ex6: return "micro-batches of a window of \(AccumulationLimitsDemo.window) strings"
     case .ex1, .ex2: return nil
     case .ex7: return nil
     }

@@ -11,7 +11,8 @@ import Harness
 /// few seconds in a debug build, reports progress while it trains, and ends
 /// with terminal charts, a summary table and a `DemoSummary` of its
 /// headline numbers. See each demo's documentation for its defaults:
-/// `normClipping`, `valueClipping`, `accumulation`, `accumulationClipping`.
+/// `normClipping`, `valueClipping`, `accumulation`, `accumulationClipping`,
+/// `mixedPrecision`, `accumulationLimits`.
 public enum Demos {
   /// Runs the demo of `exercise` with `code` (the student's or the reference implementation).
   ///
@@ -29,6 +30,7 @@ public enum Demos {
     case .ex3: return try accumulation(code: code, options: options, output: output)
     case .ex4: return try accumulationClipping(code: code, options: options, output: output)
     case .ex5: return try mixedPrecision(code: code, options: options, output: output)
+    case .ex6: return try accumulationLimits(code: code, options: options, output: output)
     case .ex7: return try gradientHealth(code: code, options: options, output: output)
     }
   }
@@ -77,6 +79,7 @@ public enum Demos {
         model, AdamW(model.parameters()), LinearWarmup(optimizer, warmupSteps: 1), try batch.split(into: 2), 2, loss, 1,
         &scale, try code.normClipper())
       _ = try code.normClipper()(model.parameters(), maxNorm: 1)
+    case .ex6: try probeAccumulationLimits(try code.required(\.ex6, .ex6))
     case .ex7: try probeGradientHealth(code, model: model, optimizer: optimizer, batch: batch, loss: loss)
     }
   }
