@@ -60,7 +60,7 @@ extension Demos {
       ex1: ex1, ex2: ex2, makeModel: setup.makeModel, batches: batches, lossFunction: setup.lossFunction,
       learningRate: learningRate, clipValue: clipValue, maxNorm: maxNorm, report: report,
       testLoss: { try Baseline.evaluate(model: $0, on: setup.test, lossFunction: setup.lossFunction) })
-    let (unclipped, byValue, byNorm) = (runs[0], runs[1], runs[2])
+    let (byValue, byNorm) = (runs[1], runs[2])
     let lossChart = AddingProblemSetup.lossChart(runs, styles: runStyles, steps: steps)
     // Value clipping usually bites in the first steps only: the angle chart
     // stops a little after the last step it turned the gradient by 0.01° or
