@@ -69,8 +69,8 @@ public struct FloatFormat: Sendable, Equatable, CustomStringConvertible {
   }
 }
 
-/// IEEE binary16 ("half precision", fp16): the names exercise 5 has always
-/// used, kept for the code that reads them.
+/// IEEE binary16 ("half precision", fp16) by the short names the
+/// mixed-precision code and its texts were first written with.
 public enum Half {
   /// The largest finite half-precision value, 65504.
   public static let greatestFinite = FloatFormat.float16.greatestFinite

@@ -90,4 +90,17 @@ struct CatalogueTests {
     let difference = stub.difference(from: solution)
     #expect(difference.isEmpty, "\(difference.map { "\($0)" }.prefix(6).joined(separator: "\n"))")
   }
+
+  /// The engine is the engine only: the exercises' contract types live in
+  /// Contract, so nothing in Autograd, not even a comment, is about one.
+  @Test("The engine's sources mention no exercise")
+  func engineKnowsNoExercise() throws {
+    let folder = Self.root.appendingPathComponent("Sources/Autograd")
+    let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".swift") }
+    #expect(!files.isEmpty)
+    for file in files {
+      let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+      #expect(text.range(of: "exercise", options: .caseInsensitive) == nil, "Sources/Autograd/\(file)")
+    }
+  }
 }
