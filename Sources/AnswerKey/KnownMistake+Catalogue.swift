@@ -23,12 +23,12 @@ extension KnownMistake {
     .clipBeforeUnscale, .unscalePerMicroBatch, .stepDespiteOverflow, .infCheckOnLossOnly, .infCheckAfterClip,
     .scaleNeverUpdated, .scaleUpdatedPerMicroBatch, .growthWithoutTrackerReset, .growthOnceWithoutTrackerReset,
     .unscaleTwice, .multiplyWhenUnscaling, .schedulerPerMicroBatch, .scheduleAdvancedOnSkip, .noZeroGradAfterSkip,
+    .scaleAfterBackward, .oneBackwardPerWindowScaled,
     // Exercise 6: where accumulation breaks.
     .meanOfTokenMeans, .meanOfTokenMeansPerWindow, .summedLossDividedBySteps, .paddingCounted,
     .tokensCountedPerMicroBatch, .tokensCountedPerWorker, .allReduceEveryMicroStep, .syncOffByOne, .syncOneTooMany,
     .meanOfWorkerMeans,
     .worldSizeDividedTwice, .clipByLocalNorm, .normsAllReduced, .replicatedCountedPerWorker,
-    .scaleAfterBackward, .oneBackwardPerWindowScaled,
     // Exercise 7: gradient health (in Mistakes/WrongGradientHealth.swift).
     .agcPerTensor, .agcWrongAxis, .agcWithoutEps, .agcScalesUp, .centralizedBiases, .centralizedWrongAxis,
     .centralizedUpdate, .reportGradNormAfterClipping, .reportGlobalBeforeAfterClipping, .stepSnapshotAfterClipping,
