@@ -31,8 +31,11 @@ struct CourseEndToEndTests {
   }
 
   /// Grades `files` (exercise → file contents) as a submission, the files
-  /// in nested folders, and returns results.json.
-  static func grade(_ bundle: URL, _ files: [Exercise: String]) throws -> [String: Any] {
+  /// in nested folders, with `environment` added to run_autograder's, and
+  /// returns results.json.
+  static func grade(
+    _ bundle: URL, _ files: [Exercise: String], environment: [String: String] = [:]
+  ) throws -> [String: Any] {
     let autograder = try DemoFixture.temporaryDirectory()
     let submission = autograder.appendingPathComponent("submission/my work/nested")
     try FileManager.default.createDirectory(at: submission, withIntermediateDirectories: true)
@@ -42,7 +45,7 @@ struct CourseEndToEndTests {
     }
     let run = try Self.run(
       [bundle.appendingPathComponent("run_autograder").path], in: autograder,
-      environment: ["AUTOGRADER_ROOT": autograder.path])
+      environment: environment.merging(["AUTOGRADER_ROOT": autograder.path]) { _, root in root })
     let data = try #require(
       FileManager.default.contents(atPath: autograder.appendingPathComponent("results/results.json").path),
       "no results.json: \(run.errorOutput.suffix(2000))")
@@ -113,6 +116,18 @@ struct CourseEndToEndTests {
     for exercise in core { full[exercise] = try Self.reference(exercise) }
     let allRight = try Self.grade(bundle, full)
     #expect(allRight["score"] as? Double == 100, "\(allRight["output"] ?? "")")
+
+    // The optional exercises, when run_autograder's environment asks for
+    // them: every exercise's reference scores exactly 100 + 25 each.
+    var all = full
+    for exercise in Exercise.optional { all[exercise] = try Self.reference(exercise) }
+    let withOptional = try Self.grade(bundle, all, environment: ["WORKBOOK_OPTIONAL": Exercise.optional.map(\.name).joined(separator: ",")])
+    #expect(withOptional["score"] as? Double == 100 + 25 * Double(Exercise.optional.count), "\(withOptional["output"] ?? "")")
+    for exercise in Exercise.optional {
+      let tests = Self.tests(withOptional, exercise)
+      #expect(tests.count == Grader.checks(exercise).count, "\(exercise.name)")
+      #expect(tests.allSatisfy { $0["status"] as? String == "passed" }, "\(exercise.name)")
+    }
 
     var stubs: [Exercise: String] = [:]
     for exercise in core {
