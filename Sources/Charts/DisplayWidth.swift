@@ -53,6 +53,35 @@ public enum DisplayWidth {
     }
   }
 
+  /// `text`'s lines, each wrapped to `width` columns, with `indent` spaces
+  /// before every line after the first (`firstIndent` before the first).
+  ///
+  /// Only spaces are break points, so a path or a formula is never cut in
+  /// the middle; a word longer than the line stays whole and overflows.
+  /// The one word wrap of the workbook: help, diagnoses, demo prose and
+  /// chart legends.
+  public static func wrap(_ text: String, width: Int, indent: Int = 0, firstIndent: Int? = nil) -> [String] {
+    var lines: [String] = []
+    for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      let leadingSpaces = paragraph.prefix { $0 == " " }.count
+      var current = ""
+      var currentIndent = lines.isEmpty ? (firstIndent ?? indent) : indent
+      currentIndent += leadingSpaces
+      for word in paragraph.split(separator: " ") {
+        let candidate = current.isEmpty ? String(word) : current + " " + word
+        if !current.isEmpty && currentIndent + of(candidate) > width {
+          lines.append(String(repeating: " ", count: currentIndent) + current)
+          current = String(word)
+          currentIndent = indent + leadingSpaces
+        } else {
+          current = candidate
+        }
+      }
+      lines.append(current.isEmpty ? "" : String(repeating: " ", count: currentIndent) + current)
+    }
+    return lines
+  }
+
   /// `text` cut to at most `width` columns, ending in "…" when something was
   /// dropped so a reader knows the label is incomplete.
   static func truncate(_ text: String, to width: Int) -> String {

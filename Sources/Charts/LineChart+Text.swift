@@ -146,9 +146,9 @@ extension LineChart {
 
   /// Legend entries ("● name (note)"), wrapped to `width`, so each glyph
   /// can be matched to its run even without colour. An entry too long for
-  /// a line puts its note on the next line, indented, rather than cut the
-  /// name: a legend entry that no longer says which run it is would be
-  /// useless.
+  /// a line puts its note on the lines below, indented and wrapped, rather
+  /// than cut the name: a legend entry that no longer says which run it is
+  /// would be useless.
   private func legend(width: Int) -> [TextLine] {
     var lines: [TextLine] = []
     var current = TextLine()
@@ -173,7 +173,9 @@ extension LineChart {
         entry.append(" " + DisplayWidth.truncate(name, to: room))
         lines.append(entry)
         if let note {
-          lines.append(TextLine("  " + DisplayWidth.truncate(note, to: max(1, width - 2)), style: .faint))
+          for line in DisplayWidth.wrap(note, width: width, indent: 2, firstIndent: 2) {
+            lines.append(TextLine(line, style: .faint))
+          }
         }
       }
     }

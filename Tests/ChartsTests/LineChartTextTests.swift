@@ -75,6 +75,18 @@ struct LineChartTextTests {
     #expect(chart.renderText(width: 80, height: 8, color: false).contains("diverged at step 130"))
   }
 
+  @Test("A legend note too long for its line is wrapped below the name, not cut")
+  func longNote() {
+    let note = "one very long remark about this series that goes on well past the width of any terminal line"
+    let chart = LineChart(series: [.init("a series with a long name", [1, 2, 3], note: note)])
+    let lines = chart.renderText(width: 40, height: 6, color: false).split(separator: "\n")
+    #expect(lines.allSatisfy { DisplayWidth.of(String($0)) <= 40 }, "\(lines)")
+    let legend = lines.drop { !$0.contains("a series with a long name") }.dropFirst()
+    #expect(legend.count > 1, "\(lines)")
+    #expect(legend.allSatisfy { $0.hasPrefix("  ") } && !legend.joined().contains("…"), "\(legend)")
+    #expect(legend.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ") == "(\(note))")
+  }
+
   @Test("A series with no finite values says so in the legend")
   func allNaN() {
     let chart = LineChart(series: [.init("dead", [.nan, .nan]), .init("alive", [1, 2])])

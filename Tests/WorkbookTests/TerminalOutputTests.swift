@@ -62,6 +62,8 @@ struct TerminalOutputTests {
       ("one two three four", 9, 2, ["one two", "  three", "  four"]),
       ("a-very-long-path/with/no/spaces ok", 10, 0, ["a-very-long-path/with/no/spaces", "ok"]),
       ("first\nsecond", 80, 4, ["first", "    second"]),
+      // Columns, not characters: each of these takes two.
+      ("日本 語の 文", 7, 0, ["日本", "語の 文"]),
     ])
   func wrap(_ text: String, _ width: Int, _ indent: Int, _ lines: [String]) {
     #expect(TextWrap.wrap(text, width: width, indent: indent, firstIndent: 0) == lines)

@@ -26,19 +26,22 @@ final class DemoReport {
   /// "Exercise 1 · Gradient clipping by norm", underlined.
   func title(_ text: String) {
     output.line(text)
-    output.line(String(repeating: "═", count: min(text.count, width)))
+    output.line(String(repeating: "═", count: min(DisplayWidth.of(text), width)))
   }
 
   /// A section heading, preceded by an empty line.
   func heading(_ text: String) {
     output.line("")
     output.line(text)
-    output.line(String(repeating: "─", count: min(text.count, width)))
+    output.line(String(repeating: "─", count: min(DisplayWidth.of(text), width)))
   }
 
   /// Prose wrapped at the terminal width (80 at most: longer lines read badly).
   func paragraph(_ text: String, indent: String = "") {
-    for line in wrap(text, width: min(width, 80) - indent.count) { output.line(indent + line) }
+    // Never narrower than 20 columns, however deep the indent.
+    for line in DisplayWidth.wrap(text, width: max(min(width, 80) - indent.count, 20)) {
+      output.line(indent + line)
+    }
   }
 
   func blank() { output.line("") }
@@ -127,24 +130,6 @@ final class DemoReport {
     guard text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) else { return text }
     return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }
-}
-
-/// Greedy word wrap; a word longer than the width gets a line of its own.
-func wrap(_ text: String, width: Int) -> [String] {
-  var lines: [String] = []
-  var current = ""
-  for word in text.split(separator: " ", omittingEmptySubsequences: true) {
-    if current.isEmpty {
-      current = String(word)
-    } else if current.count + 1 + word.count <= max(width, 20) {
-      current += " " + word
-    } else {
-      lines.append(current)
-      current = String(word)
-    }
-  }
-  if !current.isEmpty { lines.append(current) }
-  return lines
 }
 
 /// Reports progress every so often rather than every step: a terminal
