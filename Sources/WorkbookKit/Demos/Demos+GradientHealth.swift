@@ -180,10 +180,20 @@ extension Demos {
       "\(earlier)at step \(step) a gradient first held NaN or inf (loss \(Format.number(run.losses[step - 1]))). "
         + "Searching backward from the loss, the report names \(name) first: \(entries) of its entries are "
         + "non-finite, and \(count) of the \(health.parameters.count) parameters hold some. The layers between "
-        + "it and the input are bad because its bad values flowed on to them in backward().")
+        + "it and the input are bad because its bad values flowed on to them in backward()."
+        + normOverflowNote(run, before: step))
     report.record("nonFiniteStep", Double(step))
     report.record("firstNonFinite", fact: name)
     report.recordChoice("the first NaN/inf gradient, in backward order", name)
+  }
+
+  /// " A norm was inf from step 278, …" when the chart shows a norm of inf
+  /// before `step`, where no entry was yet: its squares overflowed.
+  private static func normOverflowNote(_ run: HealthRun, before step: Int) -> String {
+    let first = run.layerNames.compactMap { name in run.series(name, \.gradNorm).firstIndex { !$0.isFinite } }.min()
+    guard let first, first + 1 < step else { return "" }
+    return " The chart's norms reach inf from step \(first + 1), while every entry is still finite: "
+      + "their squares add up past Double's largest value, 1.8e308."
   }
 
   /// The table of part 2.
