@@ -20,7 +20,8 @@ let gradeSolutions =
 // MARK: - Build settings
 
 /// The numeric code is optimized even in the default debug build: the
-/// engine, the datasets, the demos' measures and the reference solutions.
+/// engine, the datasets, the measures (the demos' per-step tools and the
+/// grading snapshots' projections) and the reference solutions.
 /// The graders and classroom demos run in debug, and unoptimized array code
 /// is ~16x slower. The code that arranges the work (the graders' checks,
 /// the charts, the command) is not: optimizing it too took the cold build
@@ -171,7 +172,9 @@ let package = Package(
     // What runs in the student's process when it is graded: scenarios built
     // from their seeds, the student's code run on them, what it did
     // reported. No verdicts, no expected values, no key.
-    .target(name: "Harness", dependencies: ["Autograd", "Datasets", "Contract", "Measures"], swiftSettings: optimized),
+    // Not optimized: it arranges the work; what it does to every entry
+    // (the snapshots' projections) is in Measures.
+    .target(name: "Harness", dependencies: ["Autograd", "Datasets", "Contract", "Measures"]),
     // The demos, the command line and the terminal: what a runner needs to
     // show an exercise's demo with the student's code.
     .target(

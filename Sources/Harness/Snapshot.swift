@@ -73,19 +73,5 @@ public enum Snapshot: Codable, Sendable {
   }
 
   /// The dot products of `all` with the fixed directions.
-  static func project(_ all: [Double]) -> [Double] {
-    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-    var projections = [Double](repeating: 0, count: directionCount)
-    for x in all {
-      for d in 0..<directionCount {
-        // A SplitMix64 step per entry and direction: a fixed ±1 direction.
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        projections[d] += (z >> 63) == 0 ? x : -x
-      }
-    }
-    return projections
-  }
+  static func project(_ all: [Double]) -> [Double] { Compare.signProjections(all, count: directionCount) }
 }

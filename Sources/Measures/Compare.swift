@@ -82,3 +82,25 @@ public func mean(_ values: [Double]) -> Double {
   let finite = values.filter(\.isFinite)
   return finite.isEmpty ? .nan : finite.reduce(0, +) / Double(finite.count)
 }
+
+extension Compare {
+  /// The dot products of `values` with `count` fixed pseudo-random ±1
+  /// directions: a SplitMix64 step per entry and direction, its top bit
+  /// the sign. The same every time, on every machine; the grading
+  /// snapshots (`Snapshot.digest`) are built on it, for every step of
+  /// every scenario, so it is here, in an optimized module.
+  public static func signProjections(_ values: [Double], count: Int) -> [Double] {
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    var projections = [Double](repeating: 0, count: count)
+    for x in values {
+      for d in 0..<count {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        projections[d] += (z >> 63) == 0 ? x : -x
+      }
+    }
+    return projections
+  }
+}
