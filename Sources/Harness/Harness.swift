@@ -1,6 +1,7 @@
 import Autograd
 import Contract
 import Datasets
+import Measures
 
 /// Runs scenarios on an exercise's code and reports what it did: the part
 /// of grading that runs in the student's process.
@@ -118,7 +119,7 @@ struct Run {
         errorIfNonfinite: errorIfNonfinite)
       if let local {
         recorder.record(
-          .clip(ClipSeen(input: Snapshot(gradientsOrZeros(parameters), whole: recorder.wholeSteps), maxNorm: maxNorm,
+          .clip(ClipSeen(input: Snapshot(Compare.gradients(of: parameters), whole: recorder.wholeSteps), maxNorm: maxNorm,
             answered: true)))
         return try local(parameters, maxNorm: maxNorm, normType: normType, errorIfNonfinite: errorIfNonfinite)
       }
@@ -128,7 +129,7 @@ struct Run {
       recorder.record(
         .clip(
           ClipSeen(
-            input: Snapshot(gradientsOrZeros(parameters), whole: recorder.wholeSteps), maxNorm: maxNorm,
+            input: Snapshot(Compare.gradients(of: parameters), whole: recorder.wholeSteps), maxNorm: maxNorm,
             answered: answered)))
       switch answer {
       case let .scaled(factor, norm):

@@ -1,6 +1,7 @@
 import Autograd
 import Datasets
 import Foundation
+import Measures
 
 /// Collects the events of one run, in order.
 ///
@@ -30,14 +31,9 @@ final class Recorder: @unchecked Sendable {
   /// What `step()` sees in `parameters`, before it moves them.
   func stepSeen(_ parameters: [Tensor], learningRate: Double) -> StepSeen {
     StepSeen(
-      gradients: Snapshot(gradientsOrZeros(parameters), whole: wholeSteps),
+      gradients: Snapshot(Compare.gradients(of: parameters), whole: wholeSteps),
       withoutGradient: parameters.filter { $0.grad == nil }.count, learningRate: learningRate)
   }
-}
-
-/// Each parameter's gradient, zeros for one without.
-func gradientsOrZeros(_ parameters: [Tensor]) -> [[Double]] {
-  parameters.map { $0.grad?.data ?? [Double](repeating: 0, count: $0.count) }
 }
 
 /// An optimizer that records each `zeroGrad()` and `step()` (with what the
@@ -48,22 +44,23 @@ func gradientsOrZeros(_ parameters: [Tensor]) -> [[Double]] {
 /// exactly −lr × the gradient it saw.
 final class RecordingOptimizer: Optimizer {
   let parameters: [Tensor]
-  private let inner: (any Optimizer)?
+  /// What moves the parameters: the scenario's own optimizer, or the
+  /// engine's plain SGD (optimized code, where the update touches every
+  /// entry).
+  private let inner: any Optimizer
   private let recorder: Recorder
-  private var plainRate: Double
 
   init(_ parameters: [Tensor], lr: Double, inner: (any Optimizer)? = nil, recorder: Recorder) {
     self.parameters = parameters
-    self.inner = inner
+    self.inner = inner ?? SGD(parameters, lr: lr)
     self.recorder = recorder
-    plainRate = lr
   }
 
   var learningRate: Double {
-    get { inner?.learningRate ?? plainRate }
+    get { inner.learningRate }
     set {
       recorder.record(.schedulerStep)
-      if let inner { inner.learningRate = newValue } else { plainRate = newValue }
+      inner.learningRate = newValue
     }
   }
 
@@ -74,14 +71,7 @@ final class RecordingOptimizer: Optimizer {
 
   func step() {
     recorder.record(.step(recorder.stepSeen(parameters, learningRate: learningRate)))
-    if let inner {
-      inner.step()
-      return
-    }
-    for p in parameters {
-      guard let g = p.grad else { continue }
-      p.data = zip(p.data, g.data).map { $0 - plainRate * $1 }
-    }
+    inner.step()
   }
 }
 

@@ -47,10 +47,8 @@ public enum Snapshot: Codable, Sendable {
   static let patternBits = 32
 
   static func digest(of values: [[Double]]) -> [Double] {
-    let all = values.flatMap { $0 }
-    let projections = project(all.map { $0.isFinite ? $0 : 0 })
-    guard all.contains(where: { !$0.isFinite }) else { return [Compare.norm(values)] + projections }
-    return [Compare.norm(values)] + projections + nonFinitePattern(all)
+    let numbers = [Compare.norm(values)] + Compare.signProjections(values, count: directionCount)
+    return Compare.allFinite(values) ? numbers : numbers + nonFinitePattern(values.flatMap { $0 })
   }
 
   /// Where `values` hold an inf, a -inf or a NaN, hashed, spelled as
@@ -71,7 +69,4 @@ public enum Snapshot: Codable, Sendable {
     }
     return (0..<patternBits).map { (hash >> UInt64($0)) & 1 == 1 ? .infinity : -.infinity }
   }
-
-  /// The dot products of `all` with the fixed directions.
-  static func project(_ all: [Double]) -> [Double] { Compare.signProjections(all, count: directionCount) }
 }

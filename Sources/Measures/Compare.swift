@@ -84,23 +84,32 @@ public func mean(_ values: [Double]) -> Double {
 }
 
 extension Compare {
-  /// The dot products of `values` with `count` fixed pseudo-random ±1
-  /// directions: a SplitMix64 step per entry and direction, its top bit
-  /// the sign. The same every time, on every machine; the grading
-  /// snapshots (`Snapshot.digest`) are built on it, for every step of
-  /// every scenario, so it is here, in an optimized module.
-  public static func signProjections(_ values: [Double], count: Int) -> [Double] {
+  /// The dot products of `values`, laid end to end, with `count` fixed
+  /// pseudo-random ±1 directions: a SplitMix64 step per entry and
+  /// direction, its top bit the sign. A non-finite entry counts as 0. The
+  /// same every time, on every machine; the grading snapshots
+  /// (`Snapshot.digest`) are built on it, for every step of every
+  /// scenario, so it is here, in an optimized module.
+  public static func signProjections(_ values: [[Double]], count: Int) -> [Double] {
     var state: UInt64 = 0x9E37_79B9_7F4A_7C15
     var projections = [Double](repeating: 0, count: count)
-    for x in values {
-      for d in 0..<count {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        projections[d] += (z >> 63) == 0 ? x : -x
+    for array in values {
+      for entry in array {
+        let x = entry.isFinite ? entry : 0
+        for d in 0..<count {
+          state &+= 0x9E37_79B9_7F4A_7C15
+          var z = state
+          z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+          z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+          projections[d] += (z >> 63) == 0 ? x : -x
+        }
       }
     }
     return projections
+  }
+
+  /// Whether every entry of every array is finite.
+  public static func allFinite(_ values: [[Double]]) -> Bool {
+    values.allSatisfy { $0.allSatisfy(\.isFinite) }
   }
 }
