@@ -74,14 +74,15 @@ struct SVGLayout {
   func py(_ value: Double, _ y: AxisScale) -> Double { bottom - y.fraction(value) * (bottom - top) }
 }
 
-/// Small helpers for writing SVG by hand.
-enum SVG {
+/// Small helpers for writing SVG by hand, for the line charts and the
+/// demos' own pictures alike.
+public enum SVG {
   /// Text made safe for XML content and attribute values.
-  static func escape(_ text: String) -> String { XML.escape(text) }
+  public static func escape(_ text: String) -> String { XML.escape(text) }
 
-  typealias Attributes = [(String, String)]
+  public typealias Attributes = [(String, String)]
 
-  static func attributes(_ list: Attributes) -> String {
+  public static func attributes(_ list: Attributes) -> String {
     list.map { " \($0.0)=\"\(escape($0.1))\"" }.joined()
   }
 
@@ -89,15 +90,16 @@ enum SVG {
     "<\(tag)\(attributes(list))>"
   }
 
-  static func empty(_ tag: String, _ list: Attributes) -> String {
+  /// An element with no content: `<line x1="0" …/>`.
+  public static func empty(_ tag: String, _ list: Attributes) -> String {
     "<\(tag)\(attributes(list))/>"
   }
 
-  static func text(_ content: String, tag: String = "text", _ list: Attributes) -> String {
+  public static func text(_ content: String, tag: String = "text", _ list: Attributes) -> String {
     "<\(tag)\(attributes(list))>\(escape(content))</\(tag)>"
   }
 
-  static func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, _ list: Attributes) -> String {
+  public static func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, _ list: Attributes) -> String {
     empty("line", [("x1", number(x1)), ("y1", number(y1)), ("x2", number(x2)), ("y2", number(y2))] + list)
   }
 
@@ -166,7 +168,7 @@ enum SVG {
 
   /// Coordinates with at most two decimals: sub-pixel precision beyond that
   /// only makes files bigger.
-  static func number(_ value: Double) -> String {
+  public static func number(_ value: Double) -> String {
     guard value.isFinite else { return "0" }
     return ChartFormat.tidy(ChartFormat.trimZeros(String(format: "%.2f", value)))
   }

@@ -23,113 +23,144 @@ struct ClipVectorsSVG {
     ("stroke", "#ffffff"), ("stroke-width", "3"), ("stroke-linejoin", "round"), ("paint-order", "stroke"),
   ]
 
+  /// Where the plot sits and how plane coordinates map to pixels: equal
+  /// scale on both axes, centred in a square plot with room around it,
+  /// the legend to its right.
+  private struct Layout {
+    let x0: Double, x1: Double, y0: Double, y1: Double
+    /// The larger extent of what must be seen, in plane units.
+    let span: Double
+    let side: Double
+    let left = 50.0, top = 50.0
+    var width: Double { left + side + 250 }
+    var height: Double { top + side + 36 }
+
+    /// Bounds: the origin, every finite tip, the circle and the square.
+    init(vectors: [(x: Double, y: Double)], reach: Double, size: Int) {
+      var lowX = -reach
+      var highX = reach
+      var lowY = -reach
+      var highY = reach
+      for v in vectors where v.x.isFinite && v.y.isFinite {
+        lowX = min(lowX, v.x)
+        highX = max(highX, v.x)
+        lowY = min(lowY, v.y)
+        highY = max(highY, v.y)
+      }
+      span = max(highX - lowX, highY - lowY, 1e-9)
+      let half = span / 2 + span * 0.12
+      let (centreX, centreY) = ((lowX + highX) / 2, (lowY + highY) / 2)
+      (x0, x1, y0, y1) = (centreX - half, centreX + half, centreY - half, centreY + half)
+      side = Double(size) - 70
+    }
+
+    func px(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * side }
+    func py(_ y: Double) -> Double { top + (1 - (y - y0) / (y1 - y0)) * side }
+    func pixels(_ length: Double) -> Double { length / (x1 - x0) * side }
+  }
+
   func render(size: Int = 560) -> String {
     let vectors = [comparison.original, comparison.byNorm, comparison.byValue].map { v -> (x: Double, y: Double) in
       (v.first ?? 0, v.dropFirst().first ?? 0)
     }
-    // Bounds: the origin, every tip, the circle and the square.
-    let reach = max(maxNorm, clipValue)
-    var lowX = -reach
-    var highX = reach
-    var lowY = -reach
-    var highY = reach
-    for v in vectors where v.x.isFinite && v.y.isFinite {
-      lowX = min(lowX, v.x)
-      highX = max(highX, v.x)
-      lowY = min(lowY, v.y)
-      highY = max(highY, v.y)
-    }
-    let span = max(highX - lowX, highY - lowY, 1e-9)
-    // Equal scale on both axes, centred in a square plot, with room around.
-    let half = span / 2 + span * 0.12
-    let (centreX, centreY) = ((lowX + highX) / 2, (lowY + highY) / 2)
-    let (x0, x1, y0, y1) = (centreX - half, centreX + half, centreY - half, centreY + half)
-
-    let side = Double(size) - 70
-    let (left, top) = (50.0, 50.0)
-    let width = left + side + 250  // the legend sits to the right
-    let height = top + side + 36
-    func px(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * side }
-    func py(_ y: Double) -> Double { top + (1 - (y - y0) / (y1 - y0)) * side }
-    func pixels(_ length: Double) -> Double { length / (x1 - x0) * side }
-
-    var svg = SVGWriter(width: width, height: height, title: "A 2-D gradient clipped by norm and by value")
+    let layout = Layout(vectors: vectors, reach: max(maxNorm, clipValue), size: size)
+    var svg = SVGWriter(
+      width: layout.width, height: layout.height, title: "A 2-D gradient clipped by norm and by value")
     svg.text(
-      "Clipping \(Format.vector(comparison.original, 0)) by norm and by value", x: left + side / 2, y: 28,
-      [("text-anchor", "middle"), ("font-size", "16"), ("font-weight", "bold"), ("fill", "#111111")])
+      "Clipping \(Format.vector(comparison.original, 0)) by norm and by value", x: layout.left + layout.side / 2,
+      y: 28, [("text-anchor", "middle"), ("font-size", "16"), ("font-weight", "bold"), ("fill", "#111111")])
+    drawGrid(&svg, layout)
+    drawLimits(&svg, layout)
+    drawTurn(&svg, layout, vectors)
+    drawArrows(&svg, layout, vectors)
+    drawLegend(&svg, layout)
+    return svg.finish()
+  }
 
-    // Grid at 1, 2 or 5 × a power of ten, the frame, the axes through 0.
-    let step = niceStep(span / 6)
-    let xTicks = ticks(from: x0, to: x1, step: step)
-    let yTicks = ticks(from: y0, to: y1, step: step)
-    for t in xTicks { svg.line(px(t), top, px(t), top + side, [("stroke", "#e6e6e6")]) }
-    for t in yTicks { svg.line(left, py(t), left + side, py(t), [("stroke", "#e6e6e6")]) }
+  /// Grid at 1, 2 or 5 × a power of ten, the frame, the axes through 0,
+  /// the tick labels along the frame (clear of the arrows near the
+  /// origin) and the axes' names.
+  private func drawGrid(_ svg: inout SVGWriter, _ layout: Layout) {
+    let (left, top, side) = (layout.left, layout.top, layout.side)
+    let step = niceStep(layout.span / 6)
+    let xTicks = ticks(from: layout.x0, to: layout.x1, step: step)
+    let yTicks = ticks(from: layout.y0, to: layout.y1, step: step)
+    for t in xTicks { svg.line(layout.px(t), top, layout.px(t), top + side, [("stroke", "#e6e6e6")]) }
+    for t in yTicks { svg.line(left, layout.py(t), left + side, layout.py(t), [("stroke", "#e6e6e6")]) }
     svg.element(
       "rect",
       [("x", n(left)), ("y", n(top)), ("width", n(side)), ("height", n(side)), ("fill", "none"), ("stroke", "#bbbbbb")])
-    svg.line(left, py(0), left + side, py(0), [("stroke", "#333333"), ("stroke-width", "1.2")])
-    svg.line(px(0), top, px(0), top + side, [("stroke", "#333333"), ("stroke-width", "1.2")])
+    svg.line(left, layout.py(0), left + side, layout.py(0), [("stroke", "#333333"), ("stroke-width", "1.2")])
+    svg.line(layout.px(0), top, layout.px(0), top + side, [("stroke", "#333333"), ("stroke-width", "1.2")])
     let tickStyle: [(String, String)] = [("font-size", "11"), ("fill", "#555555")] + Self.halo
-    // Tick labels along the frame, clear of the arrows near the origin.
     for t in xTicks {
-      svg.text(Format.number(t), x: px(t), y: top + side + 16, [("text-anchor", "middle")] + tickStyle)
+      svg.text(Format.number(t), x: layout.px(t), y: top + side + 16, [("text-anchor", "middle")] + tickStyle)
     }
     for t in yTicks {
-      svg.text(Format.number(t), x: left - 6, y: py(t) + 4, [("text-anchor", "end")] + tickStyle)
+      svg.text(Format.number(t), x: left - 6, y: layout.py(t) + 4, [("text-anchor", "end")] + tickStyle)
     }
     svg.text(
-      "g₁", x: left + side - 4, y: py(0) - 6, [("text-anchor", "end"), ("font-size", "13"), ("fill", "#333333")])
-    svg.text("g₂", x: px(0) + 6, y: top + 14, [("font-size", "13"), ("fill", "#333333")])
+      "g₁", x: left + side - 4, y: layout.py(0) - 6,
+      [("text-anchor", "end"), ("font-size", "13"), ("fill", "#333333")])
+    svg.text("g₂", x: layout.px(0) + 6, y: top + 14, [("font-size", "13"), ("fill", "#333333")])
+  }
 
-    // The limits: length ≤ maxNorm is a disc, every |gᵢ| ≤ clipValue a square.
+  /// The limits: length ≤ maxNorm is a disc, every |gᵢ| ≤ clipValue a square.
+  private func drawLimits(_ svg: inout SVGWriter, _ layout: Layout) {
     svg.element(
       "circle",
       [
-        ("cx", n(px(0))), ("cy", n(py(0))), ("r", n(pixels(maxNorm))), ("fill", Self.byNorm), ("fill-opacity", "0.07"),
-        ("stroke", Self.byNorm), ("stroke-dasharray", "5 4"),
+        ("cx", n(layout.px(0))), ("cy", n(layout.py(0))), ("r", n(layout.pixels(maxNorm))), ("fill", Self.byNorm),
+        ("fill-opacity", "0.07"), ("stroke", Self.byNorm), ("stroke-dasharray", "5 4"),
       ])
     svg.element(
       "rect",
       [
-        ("x", n(px(-clipValue))), ("y", n(py(clipValue))), ("width", n(pixels(2 * clipValue))),
-        ("height", n(pixels(2 * clipValue))), ("fill", Self.byValue), ("fill-opacity", "0.07"),
+        ("x", n(layout.px(-clipValue))), ("y", n(layout.py(clipValue))), ("width", n(layout.pixels(2 * clipValue))),
+        ("height", n(layout.pixels(2 * clipValue))), ("fill", Self.byValue), ("fill-opacity", "0.07"),
         ("stroke", Self.byValue),
         ("stroke-dasharray", "2 3"),
       ])
+  }
 
-    // The turn: the value-clipped direction extended to the original's
-    // length, and an arc from the original to it.
+  /// The turn: the value-clipped direction extended to the original's
+  /// length, and an arc from the original to it, labelled with the angle.
+  private func drawTurn(_ svg: inout SVGWriter, _ layout: Layout, _ vectors: [(x: Double, y: Double)]) {
     let original = vectors[0]
     let clipped = vectors[2]
     let originalLength = (original.x * original.x + original.y * original.y).squareRoot()
     let clippedLength = (clipped.x * clipped.x + clipped.y * clipped.y).squareRoot()
-    if originalLength > 0, clippedLength > 0, comparison.angleByValueDegrees > 0.5 {
-      let stretch = originalLength / clippedLength
-      svg.line(
-        px(0), py(0), px(clipped.x * stretch), py(clipped.y * stretch),
-        [("stroke", Self.byValue), ("stroke-width", "1"), ("stroke-dasharray", "3 3")])
-      let radius = 0.62 * originalLength
-      let a0 = atan2(original.y, original.x)
-      var turn = atan2(clipped.y, clipped.x) - a0
-      if turn > Double.pi { turn -= 2 * Double.pi }
-      if turn < -Double.pi { turn += 2 * Double.pi }
-      let a1 = a0 + turn
-      // Screen y points down: a counter-clockwise turn in the plane is a
-      // clockwise one on screen (sweep flag 0).
-      let path =
-        "M\(n(px(radius * cos(a0)))),\(n(py(radius * sin(a0)))) "
-        + "A\(n(pixels(radius))),\(n(pixels(radius))) 0 0 \(turn > 0 ? 0 : 1) "
-        + "\(n(px(radius * cos(a1)))),\(n(py(radius * sin(a1))))"
-      svg.element("path", [("d", path), ("fill", "none"), ("stroke", "#444444"), ("stroke-width", "1.2")])
-      let middle = a0 + turn / 2
-      let labelRadius = radius + span * 0.04
-      svg.text(
-        "\(Format.fixed(comparison.angleByValueDegrees, 2))°", x: px(labelRadius * cos(middle)),
-        y: py(labelRadius * sin(middle)) + 4,
-        [("font-size", "12"), ("fill", "#222222"), ("text-anchor", cos(middle) >= 0 ? "start" : "end")] + Self.halo)
-    }
+    guard originalLength > 0, clippedLength > 0, comparison.angleByValueDegrees > 0.5 else { return }
+    let (px, py, pixels) = (layout.px, layout.py, layout.pixels)
+    let stretch = originalLength / clippedLength
+    svg.line(
+      px(0), py(0), px(clipped.x * stretch), py(clipped.y * stretch),
+      [("stroke", Self.byValue), ("stroke-width", "1"), ("stroke-dasharray", "3 3")])
+    let radius = 0.62 * originalLength
+    let a0 = atan2(original.y, original.x)
+    var turn = atan2(clipped.y, clipped.x) - a0
+    if turn > Double.pi { turn -= 2 * Double.pi }
+    if turn < -Double.pi { turn += 2 * Double.pi }
+    let a1 = a0 + turn
+    // Screen y points down: a counter-clockwise turn in the plane is a
+    // clockwise one on screen (sweep flag 0).
+    let path =
+      "M\(n(px(radius * cos(a0)))),\(n(py(radius * sin(a0)))) "
+      + "A\(n(pixels(radius))),\(n(pixels(radius))) 0 0 \(turn > 0 ? 0 : 1) "
+      + "\(n(px(radius * cos(a1)))),\(n(py(radius * sin(a1))))"
+    svg.element("path", [("d", path), ("fill", "none"), ("stroke", "#444444"), ("stroke-width", "1.2")])
+    let middle = a0 + turn / 2
+    let labelRadius = radius + layout.span * 0.04
+    svg.text(
+      "\(Format.fixed(comparison.angleByValueDegrees, 2))°", x: px(labelRadius * cos(middle)),
+      y: py(labelRadius * sin(middle)) + 4,
+      [("font-size", "12"), ("fill", "#222222"), ("text-anchor", cos(middle) >= 0 ? "start" : "end")] + Self.halo)
+  }
 
-    // The arrows, longest first so the short ones stay on top.
+  /// The arrows, longest first so the short ones stay on top, and a label
+  /// beside each tip, across the arrow from the other arrows (by the sign
+  /// of the cross product), so no label sits on a shaft.
+  private func drawArrows(_ svg: inout SVGWriter, _ layout: Layout, _ vectors: [(x: Double, y: Double)]) {
     let arrows = [("original", Self.original), ("by norm", Self.byNorm), ("by value", Self.byValue)]
     svg.raw("<defs>")
     for (name, color) in arrows {
@@ -141,14 +172,12 @@ struct ClipVectorsSVG {
     svg.raw("</defs>")
     for ((name, color), v) in zip(arrows, vectors) where v.x.isFinite && v.y.isFinite && (v.x != 0 || v.y != 0) {
       svg.line(
-        px(0), py(0), px(v.x), py(v.y),
+        layout.px(0), layout.py(0), layout.px(v.x), layout.py(v.y),
         [
           ("stroke", color), ("stroke-width", "3"),
           ("marker-end", "url(#head-\(name.replacingOccurrences(of: " ", with: "-")))"),
         ])
     }
-    // Tip labels beside each tip, across the arrow from the other arrows
-    // (by the sign of the cross product), so no label sits on a shaft.
     for (index, (name, color)) in arrows.enumerated() {
       let v = vectors[index]
       let length = (v.x * v.x + v.y * v.y).squareRoot()
@@ -158,7 +187,7 @@ struct ClipVectorsSVG {
       let othersOnLeft = crosses.reduce(0, +) > 0
       // The unit normal on the free side, in plane coordinates.
       let (nx, ny) = othersOnLeft ? (dy, -dx) : (-dy, dx)
-      let (tx, ty) = (px(v.x) + 14 * nx + 4 * dx, py(v.y) - 14 * ny - 4 * dy)
+      let (tx, ty) = (layout.px(v.x) + 14 * nx + 4 * dx, layout.py(v.y) - 14 * ny - 4 * dy)
       svg.text(
         name, x: tx, y: ty + 4,
         [
@@ -166,10 +195,12 @@ struct ClipVectorsSVG {
           ("font-weight", "bold"), ("fill", color),
         ] + Self.halo)
     }
+  }
 
-    // The legend, with the numbers.
-    let lx = left + side + 24
-    var ly = top + 8
+  /// The legend, with the numbers, and the two limits' symbols.
+  private func drawLegend(_ svg: inout SVGWriter, _ layout: Layout) {
+    let lx = layout.left + layout.side + 24
+    var ly = layout.top + 8
     let entries: [(String, String, [Double], Double)] = [
       ("original", Self.original, comparison.original, 0),
       ("by norm, maxNorm \(Format.number(maxNorm))", Self.byNorm, comparison.byNorm, comparison.angleByNormDegrees),
@@ -203,7 +234,6 @@ struct ClipVectorsSVG {
         ("fill-opacity", "0.07"), ("stroke", Self.byValue), ("stroke-dasharray", "2 3"),
       ])
     svg.text("every |gᵢ| ≤ \(Format.number(clipValue))", x: lx + 30, y: ly + 4, legendText)
-    return svg.finish()
   }
 
   /// 1, 2 or 5 times a power of ten, at least `raw`.
@@ -224,49 +254,5 @@ struct ClipVectorsSVG {
   }
 }
 
-/// A small SVG document written element by element, attributes escaped.
-struct SVGWriter {
-  private var lines: [String]
-
-  init(width: Double, height: Double, title: String) {
-    lines = [
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
-        + "viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">",
-      "<title>\(Self.escape(title))</title>",
-      "<rect x=\"0\" y=\"0\" width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>",
-    ]
-  }
-
-  mutating func element(_ tag: String, _ attributes: [(String, String)]) {
-    lines.append("<\(tag)\(Self.attributes(attributes))/>")
-  }
-
-  mutating func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, _ attributes: [(String, String)]) {
-    element("line", [("x1", n(x1)), ("y1", n(y1)), ("x2", n(x2)), ("y2", n(y2))] + attributes)
-  }
-
-  mutating func text(_ content: String, x: Double, y: Double, _ attributes: [(String, String)]) {
-    lines.append("<text\(Self.attributes([("x", n(x)), ("y", n(y))] + attributes))>\(Self.escape(content))</text>")
-  }
-
-  /// Markup written as is: the caller makes it well-formed.
-  mutating func raw(_ markup: String) { lines.append(markup) }
-
-  func finish() -> String { (lines + ["</svg>"]).joined(separator: "\n") + "\n" }
-
-  static func attributes(_ list: [(String, String)]) -> String {
-    list.map { " \($0.0)=\"\(escape($0.1))\"" }.joined()
-  }
-
-  static func escape(_ text: String) -> String { XML.escape(text) }
-}
-
-/// An SVG coordinate with at most two decimals.
-private func n(_ value: Double) -> String {
-  guard value.isFinite else { return "0" }
-  var s = String(format: "%.2f", value)
-  while s.hasSuffix("0") { s.removeLast() }
-  if s.hasSuffix(".") { s.removeLast() }
-  return s == "-0" ? "0" : s
-}
+/// An SVG coordinate, as `SVGWriter` writes them.
+private func n(_ value: Double) -> String { SVG.number(value) }
