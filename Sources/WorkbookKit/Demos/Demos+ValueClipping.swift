@@ -60,23 +60,9 @@ extension Demos {
       ex1: ex1, ex2: ex2, makeModel: setup.makeModel, batches: batches, lossFunction: setup.lossFunction,
       learningRate: learningRate, clipValue: clipValue, maxNorm: maxNorm, report: report,
       testLoss: { try Baseline.evaluate(model: $0, on: setup.test, lossFunction: setup.lossFunction) })
-    let (byValue, byNorm) = (runs[1], runs[2])
+    let byNorm = runs[2]
     let lossChart = AddingProblemSetup.lossChart(runs, styles: runStyles, steps: steps)
-    // Value clipping usually bites in the first steps only: the angle chart
-    // stops a little after the last step it turned the gradient by 0.01° or
-    // more, so those steps are not squeezed into a few columns.
-    let lastTurn = angles.lastIndex { $0 > 0.01 }.map { $0 + 1 } ?? steps
-    let shown = min(steps, max(20, Int((Double(lastTurn) * 1.25 / 10).rounded(.up)) * 10))
-    let angleChart = LineChart(
-      title: "Angle between the raw and the clipped gradient" + (shown < steps ? ", steps 1–\(shown)" : ""),
-      xLabel: "step", yLabel: "degrees",
-      series: [
-        .init("by norm (always 0°)", byNorm.losses.prefix(shown).map { $0.isFinite ? 0 : .nan }, style: runStyles[2]),
-        .init(
-          "by value (\(options.codeOwner.possessive) trainStep)", padded(Array(angles.prefix(shown)), to: shown),
-          style: runStyles[1]),
-      ],
-      xStart: 1)
+    let angleChart = valueAngleChart(angles, byNorm: byNorm, steps: steps, owner: options.codeOwner)
     report.chart(lossChart, height: 14)
     report.chart(angleChart, height: 8)
 
@@ -91,7 +77,76 @@ extension Demos {
         + "±\(Format.number(clipValue)); by norm: its length was above \(Format.number(maxNorm))). "
         + "\"mean angle\": how far, on average, clipping turned the gradient away from its own direction.")
 
-    // The Challenge: one vector, both ways.
+    let comparison = try compareTwoDimensional(ex2, maxNorm: maxNorm, clipValue: clipValue, options: options, report: report)
+
+    report.record("learningRate", learningRate)
+    report.record("steps", Double(steps))
+    recordThreeWays(runs, meanAngle: meanAngle, comparison: comparison, maxNorm: maxNorm, clipValue: clipValue, report: report)
+
+    try report.saveSVGs([
+      ("loss", lossChart.renderSVG()), ("angle", angleChart.renderSVG()),
+      ("vectors", ClipVectorsSVG(comparison: comparison, maxNorm: maxNorm, clipValue: clipValue).render()),
+    ])
+    try report.saveCSV(
+      runs.map { ("loss \($0.name)", $0.losses) } + [("angle by value (degrees)", angles)])
+
+    report.record("seconds", elapsed(since: start))
+    report.blank()
+    report.line("Finished in \(Format.seconds(elapsed(since: start))).")
+    return report.summary
+  }
+
+  /// The numbers `--seeds` and the tests read: each run's, the value
+  /// run's mean angle, and the 2-D vector's.
+  private static func recordThreeWays(
+    _ runs: [ClippingRun], meanAngle: Double, comparison: ClipComparison, maxNorm: Double, clipValue: Double,
+    report: DemoReport
+  ) {
+    let (byValue, byNorm) = (runs[1], runs[2])
+    report.record("clipValue", clipValue)
+    report.record("maxNorm", maxNorm)
+    report.record("baseline", AddingProblemSetup.baseline)
+    for (index, (key, run)) in zip(["unclipped", "valueClipped", "normClipped"], runs).enumerated() {
+      report.record("\(key)TestLoss", run.testLoss)
+      report.record("\(key)DivergedAt", fact: run.divergedAt.map { "step \($0)" } ?? "no")
+      var measures = clippingMeasures(run, clipped: index > 0)
+      if index == 1 { measures.append(("mean angle (°)", meanAngle)) }
+      report.recordRun(run.name, diverged: run.divergedAt != nil, measures)
+    }
+    report.record("valueClippedSteps", Double(byValue.clippedSteps))
+    report.record("normClippedSteps", Double(byNorm.clippedSteps))
+    report.record("meanAngleByValueDegrees", meanAngle)
+    report.record("angleByNormDegrees", comparison.angleByNormDegrees)
+    report.record("angleByValueDegrees", comparison.angleByValueDegrees)
+    report.record("lengthByNorm", length(comparison.byNorm))
+    report.record("lengthByValue", length(comparison.byValue))
+  }
+
+  /// The angle between the raw gradient and the one the value run stepped
+  /// with, step by step, beside the norm run's 0°.
+  private static func valueAngleChart(_ angles: [Double], byNorm: ClippingRun, steps: Int, owner: DemoOptions.CodeOwner) -> LineChart {
+    // Value clipping usually bites in the first steps only: the angle chart
+    // stops a little after the last step it turned the gradient by 0.01° or
+    // more, so those steps are not squeezed into a few columns.
+    let lastTurn = angles.lastIndex { $0 > 0.01 }.map { $0 + 1 } ?? steps
+    let shown = min(steps, max(20, Int((Double(lastTurn) * 1.25 / 10).rounded(.up)) * 10))
+    return LineChart(
+      title: "Angle between the raw and the clipped gradient" + (shown < steps ? ", steps 1–\(shown)" : ""),
+      xLabel: "step", yLabel: "degrees",
+      series: [
+        .init("by norm (always 0°)", byNorm.losses.prefix(shown).map { $0.isFinite ? 0 : .nan }, style: runStyles[2]),
+        .init(
+          "by value (\(owner.possessive) trainStep)", padded(Array(angles.prefix(shown)), to: shown),
+          style: runStyles[1]),
+      ],
+      xStart: 1)
+  }
+
+  /// The Challenge: one 2-D vector, [3, 4], clipped both ways by the
+  /// student's `compareClipping`, as a table and a sentence.
+  private static func compareTwoDimensional(
+    _ ex2: ValueClippingCode, maxNorm: Double, clipValue: Double, options: DemoOptions, report: DemoReport
+  ) throws -> ClipComparison {
     let vector = [3.0, 4.0]
     let comparison = try ex2.compareClipping(vector, maxNorm, clipValue)
     report.heading("One 2-D gradient, clipped both ways (\(options.codeOwner.possessive) compareClipping)")
@@ -118,38 +173,7 @@ extension Demos {
         + "\(Format.vector(comparison.byValue)), turned by \(Format.fixed(comparison.angleByValueDegrees, 2))°, "
         + "of length \(Format.fixed(length(comparison.byValue))): no threshold sets that length, it is bounded only "
         + "by √2 × clipValue here, and by √n × clipValue in a model with n parameters.")
-
-    report.record("learningRate", learningRate)
-    report.record("clipValue", clipValue)
-    report.record("maxNorm", maxNorm)
-    report.record("steps", Double(steps))
-    report.record("baseline", AddingProblemSetup.baseline)
-    for (index, (key, run)) in zip(["unclipped", "valueClipped", "normClipped"], runs).enumerated() {
-      report.record("\(key)TestLoss", run.testLoss)
-      report.record("\(key)DivergedAt", fact: run.divergedAt.map { "step \($0)" } ?? "no")
-      var measures = clippingMeasures(run, clipped: index > 0)
-      if index == 1 { measures.append(("mean angle (°)", meanAngle)) }
-      report.recordRun(run.name, diverged: run.divergedAt != nil, measures)
-    }
-    report.record("valueClippedSteps", Double(byValue.clippedSteps))
-    report.record("normClippedSteps", Double(byNorm.clippedSteps))
-    report.record("meanAngleByValueDegrees", meanAngle)
-    report.record("angleByNormDegrees", comparison.angleByNormDegrees)
-    report.record("angleByValueDegrees", comparison.angleByValueDegrees)
-    report.record("lengthByNorm", length(comparison.byNorm))
-    report.record("lengthByValue", length(comparison.byValue))
-
-    try report.saveSVGs([
-      ("loss", lossChart.renderSVG()), ("angle", angleChart.renderSVG()),
-      ("vectors", ClipVectorsSVG(comparison: comparison, maxNorm: maxNorm, clipValue: clipValue).render()),
-    ])
-    try report.saveCSV(
-      runs.map { ("loss \($0.name)", $0.losses) } + [("angle by value (degrees)", angles)])
-
-    report.record("seconds", elapsed(since: start))
-    report.blank()
-    report.line("Finished in \(Format.seconds(elapsed(since: start))).")
-    return report.summary
+    return comparison
   }
 
   /// The table of `trainThreeWays`' runs: which diverged, how often
