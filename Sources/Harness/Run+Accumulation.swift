@@ -47,7 +47,7 @@ extension Run {
     let parameters = model.parameters()
     switch kind {
     case .recording: return RecordingOptimizer(parameters, lr: problem.learningRate, recorder: recorder)
-    case let .sgd(lr): return RecordingOptimizer(parameters, lr: lr, inner: SGD(parameters, lr: lr), recorder: recorder)
+    case let .sgd(lr): return RecordingOptimizer(parameters, lr: lr, recorder: recorder)
     case let .adam(lr): return RecordingOptimizer(parameters, lr: lr, inner: Adam(parameters, lr: lr), recorder: recorder)
     }
   }

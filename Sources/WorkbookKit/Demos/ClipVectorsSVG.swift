@@ -128,8 +128,8 @@ struct ClipVectorsSVG {
   private func drawTurn(_ svg: inout SVGWriter, _ layout: Layout, _ vectors: [(x: Double, y: Double)]) {
     let original = vectors[0]
     let clipped = vectors[2]
-    let originalLength = (original.x * original.x + original.y * original.y).squareRoot()
-    let clippedLength = (clipped.x * clipped.x + clipped.y * clipped.y).squareRoot()
+    let originalLength = length([original.x, original.y])
+    let clippedLength = length([clipped.x, clipped.y])
     guard originalLength > 0, clippedLength > 0, comparison.angleByValueDegrees > 0.5 else { return }
     let (px, py, pixels) = (layout.px, layout.py, layout.pixels)
     let stretch = originalLength / clippedLength
@@ -180,9 +180,9 @@ struct ClipVectorsSVG {
     }
     for (index, (name, color)) in arrows.enumerated() {
       let v = vectors[index]
-      let length = (v.x * v.x + v.y * v.y).squareRoot()
-      guard v.x.isFinite, v.y.isFinite, length > 0 else { continue }
-      let (dx, dy) = (v.x / length, v.y / length)
+      let tipLength = length([v.x, v.y])
+      guard v.x.isFinite, v.y.isFinite, tipLength > 0 else { continue }
+      let (dx, dy) = (v.x / tipLength, v.y / tipLength)
       let crosses = vectors.indices.filter { $0 != index }.map { dx * vectors[$0].y - dy * vectors[$0].x }
       let othersOnLeft = crosses.reduce(0, +) > 0
       // The unit normal on the free side, in plane coordinates.

@@ -187,8 +187,8 @@ extension Demos {
     report.recordChoice("the first NaN/inf gradient, in backward order", name)
   }
 
-  /// " A norm was inf from step 278, …" when the chart shows a norm of inf
-  /// before `step`, where no entry was yet: its squares overflowed.
+  /// " The chart's norms reach inf from step 278, …" when a weight's norm
+  /// is inf before `step`, while no entry is yet: its squares overflowed.
   private static func normOverflowNote(_ run: HealthRun, before step: Int) -> String {
     let first = run.layerNames.compactMap { name in run.series(name, \.gradNorm).firstIndex { !$0.isFinite } }.min()
     guard let first, first + 1 < step else { return "" }
